@@ -1,0 +1,48 @@
+// swift-tools-version: 6.1
+// The package manifest is the architecture diagram: pure model at the bottom,
+// YAML loading and the state store at the edges, the CLI on top.
+import PackageDescription
+
+let package = Package(
+    name: "thingform",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "thingform", targets: ["thingform"]),
+        .library(name: "ThingformModel", targets: ["ThingformModel"]),
+        .library(name: "ThingformManifest", targets: ["ThingformManifest"]),
+        .library(name: "ThingformState", targets: ["ThingformState"]),
+        .library(name: "ThingformPlan", targets: ["ThingformPlan"]),
+        .library(name: "ThingformApply", targets: ["ThingformApply"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+    ],
+    targets: [
+        // libyaml's event parser (Debian's libyaml-dev): the fastest way to read 30 MB of manifests.
+        .systemLibrary(name: "CYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
+        // Resource kinds, validation rules, diagnostics, canonical form. Pure: no I/O.
+        .target(name: "ThingformModel", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
+        // Reading manifest files: YAML with positions, documents, parallel parsing.
+        .target(name: "ThingformManifest", dependencies: ["ThingformModel", "CYAML"]),
+        // The state store: protocol, SQLite backend, lock, history.
+        .target(name: "ThingformState", dependencies: ["ThingformModel", .product(name: "GRDB", package: "GRDB.swift")]),
+        // Planner, plan file, renderers. Pure: works on a Snapshot value.
+        .target(name: "ThingformPlan", dependencies: ["ThingformModel", "ThingformState"]),
+        // Applier: executes a plan against a state store in one transaction.
+        .target(name: "ThingformApply", dependencies: ["ThingformModel", "ThingformState", "ThingformPlan"]),
+        // The CLI only: argument parsing and printing.
+        .executableTarget(name: "thingform", dependencies: [
+            "ThingformModel", "ThingformManifest", "ThingformState", "ThingformPlan", "ThingformApply",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .testTarget(name: "ThingformModelTests", dependencies: ["ThingformModel", "ThingformManifest"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "ThingformManifestTests", dependencies: ["ThingformManifest"]),
+        .testTarget(name: "ThingformStateTests", dependencies: ["ThingformState"]),
+        .testTarget(name: "ThingformPlanTests", dependencies: ["ThingformPlan", "ThingformManifest"]),
+        .testTarget(name: "ThingformApplyTests", dependencies: ["ThingformApply", "ThingformManifest"]),
+        .testTarget(name: "ThingformCLITests", dependencies: ["ThingformModel"]),
+    ],
+    swiftLanguageModes: [.v5]
+)

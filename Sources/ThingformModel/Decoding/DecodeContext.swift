@@ -1,0 +1,30 @@
+/// What decoding one document needs: its file (for positions), the diagnostics collected so far,
+/// and the positions of the fields it has read.
+public struct DecodeContext {
+    public var file: String
+    public var address: String?
+    public var diagnostics = Diagnostics()
+    public var fieldLocations: [String: SourceLocation] = [:]
+    /// Reads a file named relative to this manifest (e.g. `fromConsoleJson`); I/O is injected so
+    /// decoding stays pure.
+    public var readFile: @Sendable (String) -> String? = { _ in nil }
+
+    public init(file: String, address: String? = nil) {
+        self.file = file
+        self.address = address
+    }
+
+    public func location(_ node: Node) -> SourceLocation { node.location(in: file) }
+
+    public mutating func error(_ code: String, _ node: Node, _ message: String, hint: String? = nil) {
+        diagnostics.error(code, at: location(node), address: address, message, hint: hint)
+    }
+
+    public mutating func warning(_ code: String, _ node: Node, _ message: String, hint: String? = nil) {
+        diagnostics.warning(code, at: location(node), address: address, message, hint: hint)
+    }
+
+    public mutating func record(_ path: String, _ node: Node) {
+        fieldLocations[path] = location(node)
+    }
+}

@@ -1,0 +1,22 @@
+/// The console's advanced (paid, value-added) features (spec/06 §1.1), by manifest key.
+public enum AdvancedFeature: String, CaseIterable, Sendable {
+    case trtc, asr, voiceAssistant, kugouMusic, qqMusic, iotVideo, controlAuthorization, twecall,
+         aiVideoAnalysis, faceRecognition
+
+    public static let allKeys = allCases.map(\.rawValue)
+
+    /// Control authorization is only offered for these categories (spec/06 §7, seed L9521-9523: Smart Life - Electrical Lighting - Intelligent Control Screen; Smart Life - Gateway Central Control - Central Control Panel).
+    public static let controlAuthorizationCategories = ["智慧生活/电工照明/智能中控屏", "智慧生活/网关中控/中控面板"]
+}
+
+/// Codes for advanced-feature rules (spec/06 §1.2-1.3).
+public enum AdvancedFeatureCode {
+    /// `AdvancedFeatureNotEntitled`: the instance's `entitlements` do not include the feature.
+    public static let notEntitled = "E-ADV-01"
+    /// `AdvancedFeatureLocked`: the switch cannot change while the product has devices.
+    public static let locked = "E-ADV-02"
+    /// `AdvancedFeatureCategoryMismatch`: control authorization on a category that does not offer it.
+    public static let categoryMismatch = "E-ADV-03"
+    /// An unknown feature key.
+    public static let unknown = "E-ADV-04"
+}

@@ -1,0 +1,174 @@
+/// `Product` (spec/01 §5, spec/03 §2). Which fields are allowed depends on the instance type;
+/// those checks run in `Validator`, which sees the instance.
+public struct ProductSpec: ResourceSpec {
+    public static let kind = Kind.product
+    public static let fields = ["instance", "project", "name", "category", "categoryId", "deviceType", "communication",
+                                "gatewayProtocol", "dataProtocol", "authMethod", "description", "bindingPolicy",
+                                "dynamicRegistration", "autoCreateDevice", "lianlian", "released", "advancedFeatures"]
+    public static let deviceTypes = ["device", "gateway", "subdevice"]
+    public static let communications = ["wifi", "cellular", "5g", "ble", "lorawan", "ethernet", "other"]
+    public static let gatewayProtocols = ["zigbee", "ble", "433", "custom"]
+    public static let dataProtocols = ["thingModel", "custom"]
+    public static let authMethods = ["key", "certificate"]
+    public static let bindingPolicies = ["preemptive"]
+    /// Fields that never change in place: a change replaces the product (new ProductId).
+    public static let immutableFields = ["category", "deviceType", "communication", "gatewayProtocol", "dataProtocol", "authMethod"]
+
+    public var instance: String
+    public var project: String
+    public var name: String
+    public var category: String
+    public var categoryId: String?
+    public var deviceType: String
+    public var communication: String
+    public var gatewayProtocol: String?
+    public var dataProtocol: String
+    public var authMethod: String
+    public var description: String
+    public var bindingPolicy: String?
+    public var dynamicRegistration: Bool
+    public var autoCreateDevice: Bool
+    public var lianlianEnabled: Bool?
+    public var released: Bool
+    public var advancedFeatures: [String]
+
+    public init?(spec: Node, name: String, _ ctx: inout DecodeContext) {
+        guard var r = MappingReader(spec, path: "spec", what: "spec", &ctx) else { return nil }
+        let instance = r.string("instance", required: true, code: ProductCode.enumValue, &ctx)
+        project = r.string("project", &ctx) ?? ProjectSpec.implicitName
+        let displayName = r.string("name", required: true, code: ProductCode.name, &ctx)
+        if let n = displayName, !CharacterRules.isProductName(n) {
+            ctx.error(ProductCode.name, r.node["name"]!, "product name '\(n)' is not valid",
+                      hint: "Use 1-40 characters: Chinese, letters, digits, '_', inner spaces, parentheses （）(), '-', '@', '\\', '/'")
+        }
+        let category = r.string("category", required: true, code: ProductCode.category, &ctx)
+        if let c = category {
+            let levels = c.split(separator: "/", omittingEmptySubsequences: false).map { $0.trimmingSpaces }
+            if levels.count != 3 || levels.contains(where: { $0.isEmpty || CharacterRules.length(String($0)) > 20 }) {
+                ctx.error(ProductCode.category, r.node["category"]!, "spec.category must be a path of 3 levels like 智慧生活/电工照明/灯, found '\(c)'",
+                          hint: "Each level 1-20 characters; use 其他行业/其他品类/自定义产品 when none fits")
+            }
+        }
+        if let n = r.node("categoryId", &ctx) {
+            if let s = n.scalar?.text, !s.isEmpty, s.unicodeScalars.allSatisfy(CharacterRules.isDigit) { categoryId = s } else {
+                ctx.error(ManifestCode.wrongType, n, "spec.categoryId must be a string of digits, found \(n.typeName)")
+            }
+        }
+        deviceType = r.oneOf("deviceType", ProductSpec.deviceTypes, code: ProductCode.enumValue, &ctx) ?? "device"
+        let communication = r.oneOf("communication", ProductSpec.communications, required: true, code: ProductCode.communication, &ctx)
+        gatewayProtocol = r.oneOf("gatewayProtocol", ProductSpec.gatewayProtocols, code: ProductCode.gatewayProtocol, &ctx)
+        if deviceType == "subdevice", gatewayProtocol == nil, !r.has("gatewayProtocol") {
+            ctx.error(ProductCode.gatewayProtocol, r.keyNode("deviceType") ?? spec, "a subdevice product needs spec.gatewayProtocol",
+                      hint: "Set gatewayProtocol: zigbee, ble, \"433\" or custom")
+        } else if deviceType != "subdevice", gatewayProtocol != nil {
+            ctx.error(ProductCode.gatewayProtocol, r.node["gatewayProtocol"]!, "spec.gatewayProtocol is only for deviceType: subdevice",
+                      hint: "Remove it, or set deviceType: subdevice")
+        }
+        dataProtocol = r.oneOf("dataProtocol", ProductSpec.dataProtocols, code: ProductCode.enumValue, &ctx) ?? "thingModel"
+        authMethod = r.oneOf("authMethod", ProductSpec.authMethods, code: ProductCode.enumValue, &ctx) ?? "key"
+        description = r.string("description", &ctx) ?? ""
+        if CharacterRules.length(description) > 80 {
+            ctx.error(ProductCode.description, r.node["description"]!, "spec.description must be at most 80 characters (found \(CharacterRules.length(description)))")
+        }
+        bindingPolicy = r.oneOf("bindingPolicy", ProductSpec.bindingPolicies, code: ProductCode.bindingPolicy, &ctx)
+        dynamicRegistration = r.bool("dynamicRegistration", &ctx) ?? false
+        autoCreateDevice = r.bool("autoCreateDevice", &ctx) ?? false
+        if autoCreateDevice, !dynamicRegistration {
+            ctx.error(ProductCode.autoCreateNeedsDynamic, r.node["autoCreateDevice"]!, "autoCreateDevice needs dynamicRegistration: true")
+        }
+        if let n = r.node("lianlian", &ctx), var lr = MappingReader(n, path: "spec.lianlian", what: "lianlian", &ctx) {
+            lianlianEnabled = lr.bool("enabled", &ctx) ?? false
+            lr.finish(&ctx)
+        }
+        released = r.bool("released", &ctx) ?? false
+        advancedFeatures = []
+        if let n = r.node("advancedFeatures", &ctx) {
+            if let items = n.items {
+                for item in items {
+                    guard let k = item.scalar?.text, AdvancedFeature(rawValue: k) != nil else {
+                        ctx.error(AdvancedFeatureCode.unknown, item, "spec.advancedFeatures: unknown advanced feature \(item.typeName)",
+                                  hint: "Allowed: \(AdvancedFeature.allKeys.joined(separator: ", "))")
+                        continue
+                    }
+                    if !advancedFeatures.contains(k) { advancedFeatures.append(k) }
+                }
+                advancedFeatures.sort()
+            } else {
+                ctx.error(ManifestCode.wrongType, n, "spec.advancedFeatures must be a list, found \(n.typeName)")
+            }
+        }
+        r.finish(&ctx)
+        guard let instance, let displayName, let category, let communication else { return nil }
+        self.instance = instance
+        self.name = displayName
+        self.category = category
+        self.communication = communication
+    }
+
+    public var canonical: JSON {
+        .object([
+            .init("instance", .string(instance)),
+            .init("project", .string(project)),
+            .init("name", .string(name)),
+            .init("category", .string(category)),
+            .init("categoryId", categoryId.map(JSON.string) ?? .null),
+            .init("deviceType", .string(deviceType)),
+            .init("communication", .string(communication)),
+            .init("gatewayProtocol", gatewayProtocol.map(JSON.string) ?? .null),
+            .init("dataProtocol", .string(dataProtocol)),
+            .init("authMethod", .string(authMethod)),
+            .init("description", .string(description)),
+            .init("bindingPolicy", bindingPolicy.map(JSON.string) ?? .null),
+            .init("dynamicRegistration", .bool(dynamicRegistration)),
+            .init("autoCreateDevice", .bool(autoCreateDevice)),
+            .init("lianlian", lianlianEnabled.map { .object([.init("enabled", .bool($0))]) } ?? .null),
+            .init("released", .bool(released)),
+            .init("advancedFeatures", .array(advancedFeatures.map(JSON.string))),
+        ])
+    }
+
+    public var references: [Address] {
+        var refs = [Address(.instance, instance)]
+        if project != ProjectSpec.implicitName { refs.append(Address(.project, project)) }
+        return refs
+    }
+}
+
+/// Codes for product rules (spec/01 §11.2).
+public enum ProductCode {
+    public static let name = "E-PRD-01"
+    public static let duplicateName = "E-PRD-02"
+    public static let description = "E-PRD-03"
+    public static let certificateOnPublic = "E-PRD-04"
+    public static let gatewayProtocol = "E-PRD-05"
+    public static let immutable = "E-PRD-06"
+    public static let deleteWithDevices = "E-PRD-07"
+    public static let deleteReleased = "E-PRD-08"
+    public static let bindingPolicy = "E-PRD-09"
+    public static let category = "E-PRD-10"
+    public static let communication = "E-PRD-11"
+    public static let autoCreateNeedsDynamic = "E-PRD-12"
+    public static let autoCreateOnPublic = "E-PRD-13"
+    public static let enumValue = "E-PRD-14"
+}
+
+/// Codes for the release lock (spec/03 §7, spec/02 §2.4).
+public enum ReleaseCode {
+    /// The thing model of a released product cannot change.
+    public static let thingModel = "E-REL-01"
+    /// Dynamic registration (and auto-create) cannot be toggled while released.
+    public static let dynamicRegistration = "E-REL-02"
+    /// Product information (name, description, binding policy) cannot change while released.
+    public static let productInfo = "E-REL-03"
+    /// Lianlian settings cannot change while released.
+    public static let lianlian = "E-REL-08"
+}
+
+extension Substring {
+    var trimmingSpaces: Substring {
+        var s = self
+        while s.first == " " { s = s.dropFirst() }
+        while s.last == " " { s = s.dropLast() }
+        return s
+    }
+}

@@ -1,0 +1,12 @@
+/// The manifest kinds. The declaration order is the reference order: a kind may only refer to
+/// kinds above it, so creates run top-down and deletes bottom-up.
+public enum Kind: String, CaseIterable, Sendable, Codable, Comparable {
+    case instance = "Instance"
+    case project = "Project"
+    case product = "Product"
+    case thingModel = "ThingModel"
+
+    public var rank: Int { Kind.allCases.firstIndex(of: self)! }
+
+    public static func < (a: Kind, b: Kind) -> Bool { a.rank < b.rank }
+}

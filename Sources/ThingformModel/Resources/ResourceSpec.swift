@@ -1,0 +1,13 @@
+/// One kind's typed `spec`: decoded from a manifest, validated on its own, rendered canonically.
+public protocol ResourceSpec: Sendable {
+    static var kind: Kind { get }
+    /// The `spec` fields this kind knows (also the source of the README's field tables).
+    static var fields: [String] { get }
+    /// Decodes and validates `spec` on its own (cross-resource rules run later, in `Validator`).
+    /// Returns nil when the document is too broken to form a resource; errors go to `ctx`.
+    init?(spec: Node, name: String, _ ctx: inout DecodeContext)
+    /// Canonical JSON of the spec: every field present with its default filled, keys in a fixed order.
+    var canonical: JSON { get }
+    /// Resources referred to by name.
+    var references: [Address] { get }
+}

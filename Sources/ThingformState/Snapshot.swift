@@ -1,0 +1,21 @@
+import ThingformModel
+
+/// A consistent read of the state store: what a plan is computed against. The lineage names the
+/// store, the serial counts its applies; a plan remembers both so a stale plan is refused.
+public struct Snapshot: Sendable {
+    public var lineage: String
+    public var serial: Int
+    public var resources: [Address: StoredResource]
+    /// Devices per product (by product metadata name), managed at runtime or by later kinds.
+    /// A product with devices cannot be deleted or replaced, nor its advanced features toggled.
+    public var deviceCounts: [String: Int]
+
+    public init(lineage: String, serial: Int, resources: [Address: StoredResource] = [:], deviceCounts: [String: Int] = [:]) {
+        self.lineage = lineage
+        self.serial = serial
+        self.resources = resources
+        self.deviceCounts = deviceCounts
+    }
+
+    public static let empty = Snapshot(lineage: "", serial: 0)
+}

@@ -1,0 +1,69 @@
+import ThingformModel
+
+/// Everything one apply changes, written in one transaction or not at all.
+public struct StateWrite: Sendable {
+    public var upserts: [StoredResource]
+    public var deletes: [Address]
+    public var summary: ApplySummary
+
+    public init(upserts: [StoredResource] = [], deletes: [Address] = [], summary: ApplySummary) {
+        self.upserts = upserts
+        self.deletes = deletes
+        self.summary = summary
+    }
+}
+
+/// Counts as Terraform prints them: `Resources: N added, N changed, N destroyed.`
+public struct ApplySummary: Sendable, Codable, Equatable {
+    public var added: Int
+    public var changed: Int
+    public var destroyed: Int
+
+    public init(added: Int = 0, changed: Int = 0, destroyed: Int = 0) {
+        self.added = added
+        self.changed = changed
+        self.destroyed = destroyed
+    }
+
+    public var sentence: String { "\(added) added, \(changed) changed, \(destroyed) destroyed" }
+}
+
+/// One line of `thingform state history`.
+public struct HistoryEntry: Sendable, Codable, Equatable {
+    /// The serial the state reached with this apply.
+    public var serial: Int
+    /// RFC 3339 UTC.
+    public var time: String
+    public var summary: ApplySummary
+    /// Who applied: `user@host`.
+    public var by: String
+    /// The operation (`apply`, ...).
+    public var operation: String
+
+    public init(serial: Int, time: String, summary: ApplySummary, by: String, operation: String) {
+        self.serial = serial
+        self.time = time
+        self.summary = summary
+        self.by = by
+        self.operation = operation
+    }
+}
+
+/// Who holds the state lock, and since when.
+public struct LockInfo: Sendable, Codable, Equatable {
+    public var id: String
+    /// `user@host`
+    public var holder: String
+    public var pid: Int32
+    public var operation: String
+    /// RFC 3339 UTC.
+    public var createdAt: String
+
+    public init(id: String, holder: String, pid: Int32, operation: String, createdAt: String) {
+        self.id = id
+        self.holder = holder
+        self.pid = pid
+        self.operation = operation
+        self.createdAt = createdAt
+    }
+}

@@ -1,0 +1,113 @@
+import Foundation
+import ThingformModel
+import ThingformPlan
+import ThingformState
+
+/// Executes a plan against a state store: takes the lock, refuses a stale plan, assigns platform
+/// ids and secrets, and writes everything in one transaction (all or nothing), recorded in history.
+public struct Applier {
+    public enum Failure: Error, CustomStringConvertible {
+        /// The plan carries errors; it cannot be applied.
+        case planHasErrors([Diagnostic])
+        case state(StateError)
+
+        public var description: String {
+            switch self {
+            case let .planHasErrors(d): return "E-PLN-02 the plan has \(d.count) error\(d.count == 1 ? "" : "s") and cannot be applied"
+            case let .state(e): return e.description
+            }
+        }
+    }
+
+    public struct Result: Sendable {
+        public var summary: ApplySummary
+        public var serial: Int
+        /// Ids assigned by this apply, by address.
+        public var assigned: [Address: String]
+    }
+
+    public var operation = "apply"
+    /// Called after the lock is taken and before the write (tests use it to hold the lock).
+    public var afterLock: (() -> Void)?
+
+    public init() {}
+
+    public func apply(_ plan: Plan, to store: StateStore) throws -> Result {
+        var gen = SystemRandomNumberGenerator()
+        return try apply(plan, to: store, generator: &gen)
+    }
+
+    public func apply<G: RandomNumberGenerator>(_ plan: Plan, to store: StateStore, generator: inout G) throws -> Result {
+        guard !plan.hasErrors else { throw Failure.planHasErrors(plan.errors) }
+        let lock: LockInfo
+        do { lock = try store.lock(operation: operation) } catch let e as StateError { throw Failure.state(e) }
+        defer { try? store.unlock(lock) }
+        afterLock?()
+        do {
+            let snapshot = try store.snapshot()
+            guard snapshot.lineage == plan.lineage, snapshot.serial == plan.serial else {
+                throw StateError.stale(planSerial: plan.serial, stateSerial: snapshot.serial, planLineage: plan.lineage, stateLineage: snapshot.lineage)
+            }
+            var ids = PlatformIDs(generator: generator)
+            let (write, assigned) = Applier.stateWrite(for: plan, snapshot: snapshot, ids: &ids, now: Applier.now())
+            generator = ids.generator
+            let serial = try store.write(write, expectedSerial: plan.serial, operation: operation)
+            return Result(summary: write.summary, serial: serial, assigned: assigned)
+        } catch let e as StateError {
+            throw Failure.state(e)
+        }
+    }
+
+    /// What the plan does to the stored resources, folded per address (an unpublish followed by
+    /// an update is one upsert with the final attributes).
+    static func stateWrite<G>(for plan: Plan, snapshot: Snapshot, ids: inout PlatformIDs<G>, now: String) -> (StateWrite, [Address: String]) {
+        var taken = Set(snapshot.resources.values.compactMap(\.id))
+        var current = snapshot.resources
+        var deleted: [Address] = []
+        var assigned: [Address: String] = [:]
+        for change in plan.changes {
+            let address = change.address
+            switch change.action {
+            case .delete:
+                current[address] = nil
+                deleted.append(address)
+            case .create, .replace:
+                let after = change.after ?? .object([])
+                let id = ids.newID(for: address.kind, taken: taken)
+                if let id { taken.insert(id); assigned[address] = id }
+                var stored = StoredResource(address: address, id: id, attributesJSON: after.compact, hash: Resource.hash(of: after),
+                                            createdAt: now, updatedAt: now)
+                stored.secrets = secrets(for: address, after: after, existing: [:], ids: &ids)
+                current[address] = stored
+                deleted.removeAll { $0 == address }
+            case .update, .publish, .unpublish:
+                let after = change.after ?? .object([])
+                guard var stored = current[address] else { continue }
+                stored.attributesJSON = after.compact
+                stored.hash = Resource.hash(of: after)
+                stored.updatedAt = now
+                stored.secrets = secrets(for: address, after: after, existing: stored.secrets, ids: &ids)
+                current[address] = stored
+            }
+        }
+        let touched = Set(plan.changes.map(\.address))
+        let upserts = touched.compactMap { current[$0] }.sorted { $0.address < $1.address }
+        return (StateWrite(upserts: upserts, deletes: deleted, summary: plan.summary), assigned)
+    }
+
+    /// A product gets its product secret when dynamic registration is first enabled; it keeps it
+    /// when the switch is turned off again (spec/01 §5.6).
+    static func secrets<G>(for address: Address, after: JSON, existing: [String: String], ids: inout PlatformIDs<G>) -> [String: String] {
+        var s = existing
+        if address.kind == .product, after["spec"]?["dynamicRegistration"]?.boolValue == true, s["productSecret"] == nil {
+            s["productSecret"] = ids.newSecret()
+        }
+        return s
+    }
+
+    static func now() -> String {
+        let f = ISO8601DateFormatter()
+        f.formatOptions = [.withInternetDateTime]
+        return f.string(from: Date())
+    }
+}

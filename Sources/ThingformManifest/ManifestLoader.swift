@@ -1,0 +1,105 @@
+import Dispatch
+import Foundation
+import ThingformModel
+
+/// Finds manifest files, parses them in parallel (YAML parsing decides plan speed), decodes each
+/// document into a `Resource`, then validates the whole set. Every error of every file is
+/// collected; nothing stops at the first one.
+public enum ManifestLoader {
+    public struct Result: Sendable {
+        public var desired: DesiredState
+        public var diagnostics: Diagnostics
+        public var files: [String]
+    }
+
+    /// `paths` are files or directories (searched recursively for `*.yaml` and `*.yml`).
+    public static func load(paths: [String]) -> Result {
+        var diagnostics = Diagnostics()
+        let files = manifestFiles(paths, &diagnostics)
+        var perFile = [(resources: [Resource], diagnostics: Diagnostics)](repeating: ([], Diagnostics()), count: files.count)
+        perFile.withUnsafeMutableBufferPointer { out in
+            let base = out.baseAddress!
+            DispatchQueue.concurrentPerform(iterations: files.count) { i in
+                base[i] = loadFile(files[i])
+            }
+        }
+        var resources: [Resource] = []
+        for f in perFile {
+            resources.append(contentsOf: f.resources)
+            diagnostics.append(contentsOf: f.diagnostics)
+        }
+        let (desired, validation) = Validator.validate(resources)
+        diagnostics.append(contentsOf: validation)
+        return Result(desired: desired, diagnostics: diagnostics, files: files)
+    }
+
+    /// One file: read, parse, decode each document.
+    public static func loadFile(_ file: String) -> (resources: [Resource], diagnostics: Diagnostics) {
+        var d = Diagnostics()
+        guard let data = FileManager.default.contents(atPath: file) else {
+            d.error(ManifestCode.unreadable, at: SourceLocation(file: file, line: 1, column: 1), "cannot read the file")
+            return ([], d)
+        }
+        guard let text = String(validating: data, as: UTF8.self) else {
+            d.error(ManifestCode.syntax, at: SourceLocation(file: file, line: 1, column: 1), "the file is not valid UTF-8")
+            return ([], d)
+        }
+        return load(text: text, file: file, into: &d)
+    }
+
+    /// Parses and decodes manifest text (tests call this with in-memory text).
+    public static func load(text: String, file: String, into d: inout Diagnostics) -> (resources: [Resource], diagnostics: Diagnostics) {
+        let nodes: [Node]
+        do {
+            nodes = try YAMLReader.documents(text)
+        } catch let e as YAMLReader.SyntaxError {
+            d.error(ManifestCode.syntax, at: SourceLocation(file: file, line: e.line, column: e.column), "YAML syntax error: \(e.message)")
+            return ([], d)
+        } catch {
+            d.error(ManifestCode.syntax, at: SourceLocation(file: file, line: 1, column: 1), "YAML syntax error: \(error)")
+            return ([], d)
+        }
+        let dir = (file as NSString).deletingLastPathComponent
+        let reader: @Sendable (String) -> String? = { relative in
+            let path = relative.hasPrefix("/") ? relative : (dir.isEmpty ? relative : dir + "/" + relative)
+            guard let data = FileManager.default.contents(atPath: path) else { return nil }
+            return String(decoding: data, as: UTF8.self)
+        }
+        var resources: [Resource] = []
+        for node in nodes {
+            if let r = ResourceDecoder.decode(Document(file: file, root: node), readFile: reader, into: &d) { resources.append(r) }
+        }
+        return (resources, d)
+    }
+
+    /// The manifest files under `paths`, sorted, each once.
+    public static func manifestFiles(_ paths: [String], _ d: inout Diagnostics) -> [String] {
+        var out: [String] = []
+        let fm = FileManager.default
+        for path in paths {
+            var isDir: ObjCBool = false
+            guard fm.fileExists(atPath: path, isDirectory: &isDir) else {
+                d.error(ManifestCode.unreadable, at: nil, "\(path): no such file or directory")
+                continue
+            }
+            if isDir.boolValue {
+                var found: [String] = []
+                if let e = fm.enumerator(atPath: path) {
+                    while let rel = e.nextObject() as? String {
+                        let name = (rel as NSString).lastPathComponent
+                        if name.hasPrefix(".") { continue }
+                        if rel.hasSuffix(".yaml") || rel.hasSuffix(".yml") {
+                            found.append(path.hasSuffix("/") ? path + rel : path + "/" + rel)
+                        }
+                    }
+                }
+                if found.isEmpty { d.warning("W-MAN-01", at: nil, "\(path) holds no *.yaml or *.yml files") }
+                out.append(contentsOf: found.sorted())
+            } else {
+                out.append(path)
+            }
+        }
+        var seen = Set<String>()
+        return out.filter { seen.insert($0).inserted }
+    }
+}

@@ -1,0 +1,64 @@
+import ThingformModel
+
+/// Field-level differences between two canonical JSON values. Lists of objects with an `id`
+/// (thing-model features, parameters) are matched by id, so a reordered or inserted feature shows
+/// as that feature, not as every index after it.
+public enum JSONDiff {
+    public static func diff(_ before: JSON?, _ after: JSON?, path: String = "") -> [FieldChange] {
+        var out: [FieldChange] = []
+        walk(before, after, path, &out)
+        return out
+    }
+
+    static func join(_ path: String, _ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
+
+    static func walk(_ a: JSON?, _ b: JSON?, _ path: String, _ out: inout [FieldChange]) {
+        if a == b { return }
+        switch (a, b) {
+        case let (.object(fa)?, .object(fb)?):
+            for f in fa {
+                walk(f.value, fb.first { $0.name == f.name }?.value, join(path, f.name), &out)
+            }
+            for f in fb where !fa.contains(where: { $0.name == f.name }) {
+                walk(nil, f.value, join(path, f.name), &out)
+            }
+        case let (.array(xa)?, .array(xb)?):
+            if let ia = ids(xa), let ib = ids(xb) {
+                for (i, x) in xa.enumerated() {
+                    let match = ib.firstIndex(of: ia[i]).map { xb[$0] }
+                    walk(x, match, "\(path)[\(ia[i])]", &out)
+                }
+                for (j, y) in xb.enumerated() where !ia.contains(ib[j]) {
+                    walk(nil, y, "\(path)[\(ib[j])]", &out)
+                }
+                if ia.filter(ib.contains) != ib.filter(ia.contains) {
+                    out.append(FieldChange(path: "\(path) (order)", before: .array(ia.filter(ib.contains).map(JSON.string)),
+                                           after: .array(ib.filter(ia.contains).map(JSON.string))))
+                }
+            } else if xa.count == xb.count, xa.allSatisfy(isContainer) {
+                for i in xa.indices { walk(xa[i], xb[i], "\(path)[\(i)]", &out) }
+            } else {
+                out.append(FieldChange(path: path, before: a, after: b))
+            }
+        default:
+            out.append(FieldChange(path: path, before: a, after: b))
+        }
+    }
+
+    static func isContainer(_ j: JSON) -> Bool {
+        switch j {
+        case .object, .array: return true
+        default: return false
+        }
+    }
+
+    /// The `id` of every element, when all are objects with distinct string ids.
+    static func ids(_ items: [JSON]) -> [String]? {
+        var out: [String] = []
+        for item in items {
+            guard let id = item["id"]?.stringValue, !out.contains(id) else { return nil }
+            out.append(id)
+        }
+        return out
+    }
+}

@@ -1,0 +1,103 @@
+import ThingformModel
+
+/// The plan as JSON: what `plan --out` saves, `plan --format json` prints and `apply PLANFILE`
+/// executes. Schema (documented in the README):
+///
+/// ```
+/// { "format_version": "1.0", "lineage": "...", "serial": 3,
+///   "summary": {"add": 1, "change": 0, "destroy": 0},
+///   "changes": [ {"address": "Product/x", "action": "create|update|replace|delete|publish|unpublish",
+///                 "id": "2300UMK31M" | null (known after apply),
+///                 "before": {...} | null, "after": {...} | null,
+///                 "fields": [ {"path": "spec.name", "before": ..., "after": ..., "forces_replacement": false} ],
+///                 "reason": "..." | null } ],
+///   "diagnostics": [ {"severity": "error|warning", "code": "E-REL-01", "file": "...", "line": 1, "column": 1,
+///                     "address": "...", "message": "...", "hint": "..."} ],
+///   "unchanged": 12 }
+/// ```
+public enum PlanFile {
+    public static func json(_ plan: Plan) -> JSON {
+        let s = plan.summary
+        return .object([
+            .init("format_version", .string(Plan.formatVersion)),
+            .init("lineage", .string(plan.lineage)),
+            .init("serial", .int(plan.serial)),
+            .init("summary", .object([.init("add", .int(s.added)), .init("change", .int(s.changed)), .init("destroy", .int(s.destroyed))])),
+            .init("changes", .array(plan.changes.map(change))),
+            .init("diagnostics", .array(plan.diagnostics.map(diagnostic))),
+            .init("unchanged", .int(plan.unchanged)),
+        ])
+    }
+
+    static func change(_ c: Change) -> JSON {
+        .object([
+            .init("address", .string(c.address.description)),
+            .init("action", .string(c.action.rawValue)),
+            .init("id", c.id.map(JSON.string) ?? .null),
+            .init("before", c.before ?? .null),
+            .init("after", c.after ?? .null),
+            .init("fields", .array(c.fields.map { f in
+                .object([.init("path", .string(f.path)), .init("before", f.before ?? .null), .init("after", f.after ?? .null),
+                         .init("forces_replacement", .bool(f.forcesReplacement))])
+            })),
+            .init("reason", c.reason.map(JSON.string) ?? .null),
+        ])
+    }
+
+    public static func diagnostic(_ d: Diagnostic) -> JSON {
+        .object([
+            .init("severity", .string(d.severity.rawValue)),
+            .init("code", .string(d.code)),
+            .init("file", d.location.map { .string($0.file) } ?? .null),
+            .init("line", d.location.map { .int($0.line) } ?? .null),
+            .init("column", d.location.map { .int($0.column) } ?? .null),
+            .init("address", d.address.map(JSON.string) ?? .null),
+            .init("message", .string(d.message)),
+            .init("hint", d.hint.map(JSON.string) ?? .null),
+        ])
+    }
+
+    public struct ReadError: Error, CustomStringConvertible {
+        public var message: String
+        public var description: String { "E-PLN-01 \(message)" }
+    }
+
+    /// Reads a saved plan; refuses other format versions and plans that carry errors.
+    public static func read(_ text: String) throws -> Plan {
+        guard let j = JSON.parse(text) else { throw ReadError(message: "the plan file is not valid JSON") }
+        guard let v = j["format_version"]?.stringValue else { throw ReadError(message: "not a thingform plan file (no format_version)") }
+        guard v == Plan.formatVersion else {
+            throw ReadError(message: "plan format_version \(v) is not supported (this thingform writes \(Plan.formatVersion)); run plan again")
+        }
+        guard let lineage = j["lineage"]?.stringValue, case let .number(serialText)? = j["serial"], let serial = Int(serialText),
+              let changesJSON = j["changes"]?.arrayValue else { throw ReadError(message: "the plan file is incomplete (lineage, serial, changes)") }
+        var changes: [Change] = []
+        for c in changesJSON {
+            guard let a = c["address"]?.stringValue, let address = Address(parsing: a),
+                  let act = c["action"]?.stringValue, let action = Action(rawValue: act) else {
+                throw ReadError(message: "a change in the plan file has no valid address or action")
+            }
+            let fields = (c["fields"]?.arrayValue ?? []).map { f in
+                FieldChange(path: f["path"]?.stringValue ?? "", before: nonNull(f["before"]), after: nonNull(f["after"]),
+                            forcesReplacement: f["forces_replacement"]?.boolValue ?? false)
+            }
+            changes.append(Change(address: address, action: action, id: c["id"]?.stringValue, before: nonNull(c["before"]),
+                                  after: nonNull(c["after"]), fields: fields, reason: c["reason"]?.stringValue))
+        }
+        var diagnostics: [Diagnostic] = []
+        for d in j["diagnostics"]?.arrayValue ?? [] {
+            let loc: SourceLocation? = d["file"]?.stringValue.map { file in
+                SourceLocation(file: file, line: Int(numberText(d["line"] ?? .null) ?? "0") ?? 0, column: Int(numberText(d["column"] ?? .null) ?? "0") ?? 0)
+            }
+            diagnostics.append(Diagnostic(d["severity"]?.stringValue == "warning" ? .warning : .error, d["code"]?.stringValue ?? "",
+                                          at: loc, address: d["address"]?.stringValue, d["message"]?.stringValue ?? "", hint: d["hint"]?.stringValue))
+        }
+        let unchanged = Int(numberText(j["unchanged"] ?? .null) ?? "0") ?? 0
+        return Plan(lineage: lineage, serial: serial, changes: changes, diagnostics: diagnostics, unchanged: unchanged)
+    }
+
+    static func nonNull(_ j: JSON?) -> JSON? {
+        guard let j, j != .null else { return nil }
+        return j
+    }
+}

@@ -1,0 +1,290 @@
+import ThingformModel
+import ThingformState
+
+/// Compares the desired state with a snapshot of the state store and produces a `Plan`:
+/// create / update / replace / delete / publish / unpublish, in reference order, with the
+/// platform's protections (release lock, immutable fields, products with devices) as errors.
+public struct Planner {
+    public struct Options: Sendable {
+        /// Allow replacing a resource whose immutable field changed (it gets a new id).
+        public var allowReplace: Bool
+        public init(allowReplace: Bool = false) { self.allowReplace = allowReplace }
+    }
+
+    public var options: Options
+
+    public init(options: Options = Options()) { self.options = options }
+
+    public func plan(desired: DesiredState, snapshot: Snapshot, diagnostics initial: [Diagnostic] = []) -> Plan {
+        var ctx = PlanContext(desired: desired, snapshot: snapshot, options: options)
+        ctx.diagnostics.append(contentsOf: initial)
+        var unchanged = 0
+        for r in desired.resources {
+            if let stored = snapshot.resources[r.address] {
+                if stored.hash == r.hash { unchanged += 1; continue }
+                ctx.planUpdate(r, stored)
+            } else {
+                ctx.planCreate(r)
+            }
+        }
+        for (address, stored) in snapshot.resources where desired[address] == nil {
+            ctx.planDelete(address, stored)
+        }
+        return Plan(lineage: snapshot.lineage, serial: snapshot.serial, changes: ctx.ordered(),
+                    diagnostics: ctx.diagnostics.sorted, unchanged: unchanged)
+    }
+}
+
+/// The mutable state of one planning run.
+struct PlanContext {
+    let desired: DesiredState
+    let snapshot: Snapshot
+    let options: Planner.Options
+    var diagnostics = Diagnostics()
+    var changes: [Change] = []
+
+    init(desired: DesiredState, snapshot: Snapshot, options: Planner.Options) {
+        self.desired = desired
+        self.snapshot = snapshot
+        self.options = options
+    }
+
+    func devices(_ product: String) -> Int { snapshot.deviceCounts[product] ?? 0 }
+
+    /// Whether a product is released in the state store now.
+    func releasedInState(_ product: String) -> Bool {
+        snapshot.resources[Address(.product, product)]?.attributes["spec"]?["released"]?.boolValue ?? false
+    }
+
+    /// Whether a product stays released through this plan (released now and still declared released).
+    func staysReleased(_ product: String) -> Bool {
+        guard releasedInState(product) else { return false }
+        guard let r = desired[Address(.product, product)] else { return true }
+        return r.spec["released"]?.boolValue ?? false
+    }
+
+    mutating func planCreate(_ r: Resource) {
+        if r.address.kind == .thingModel, let product = r.spec["product"]?.stringValue, staysReleased(product) {
+            diagnostics.error(ReleaseCode.thingModel, at: r.location(of: "spec"), address: r.address.description,
+                              "Product/\(product) is released; its thing model cannot change",
+                              hint: "Set released: false on Product/\(product) to unpublish first")
+        }
+        let released = r.address.kind == .product && (r.spec["released"]?.boolValue ?? false)
+        changes.append(Change(address: r.address, action: .create, after: released ? r.attributes.setting("spec", r.spec.setting("released", .bool(false))) : r.attributes))
+        if released { changes.append(Change(address: r.address, action: .publish, after: r.attributes)) }
+    }
+
+    mutating func planUpdate(_ r: Resource, _ stored: StoredResource) {
+        let before = stored.attributes
+        let fields = JSONDiff.diff(before, r.attributes)
+        if fields.isEmpty { return } // same attributes, different hash text: nothing to do
+        switch r.address.kind {
+        case .instance: planInstanceUpdate(r, stored, before, fields)
+        case .project: planProjectUpdate(r, stored, before, fields)
+        case .product: planProductUpdate(r, stored, before, fields)
+        case .thingModel: planThingModelUpdate(r, stored, before, fields)
+        }
+    }
+
+    mutating func planDelete(_ address: Address, _ stored: StoredResource) {
+        let a = address.description
+        let at = SourceLocation(file: "(state)", line: 0, column: 0)
+        switch address.kind {
+        case .product:
+            let n = devices(address.name)
+            if n > 0 {
+                diagnostics.error(ProductCode.deleteWithDevices, at: nil, address: a,
+                                  "\(address) has \(n) device\(n == 1 ? "" : "s") and cannot be deleted (no manifest declares it any more)",
+                                  hint: "Delete its devices first, or keep declaring the product")
+            }
+            if releasedInState(address.name) {
+                diagnostics.error(ProductCode.deleteReleased, at: nil, address: a,
+                                  "\(address) is released and cannot be deleted",
+                                  hint: "Keep the manifest with released: false (apply), then remove it")
+            }
+        case .thingModel:
+            if let product = stored.attributes["spec"]?["product"]?.stringValue, staysReleased(product) {
+                diagnostics.error(ReleaseCode.thingModel, at: nil, address: a,
+                                  "Product/\(product) is released; its thing model cannot be removed",
+                                  hint: "Set released: false on Product/\(product) to unpublish first")
+            }
+        case .instance, .project:
+            break
+        }
+        _ = at
+        changes.append(Change(address: address, action: .delete, id: stored.id, before: stored.attributes))
+    }
+
+    // MARK: per kind
+
+    mutating func planInstanceUpdate(_ r: Resource, _ stored: StoredResource, _ before: JSON, _ fields: [FieldChange]) {
+        let a = r.address.description
+        for f in fields {
+            switch f.path {
+            case "spec.type", "spec.region":
+                diagnostics.error(InstanceCode.typeImmutable, at: r.location(of: f.path), address: a,
+                                  "\(f.path) cannot change (\(show(f.before)) -> \(show(f.after)))",
+                                  hint: "Declare a new instance instead")
+            case "spec.units":
+                if let b = Int(f.before.flatMap(numberText) ?? ""), let n = Int(f.after.flatMap(numberText) ?? ""), n < b {
+                    diagnostics.error(InstanceCode.downgrade, at: r.location(of: f.path), address: a,
+                                      "spec.units can only grow (\(b) -> \(n)); the console offers upgrades and renewals only")
+                }
+            case "spec.edition":
+                let order = InstanceSpec.editions
+                if let b = f.before?.stringValue, let n = f.after?.stringValue,
+                   let bi = order.firstIndex(of: b), let ni = order.firstIndex(of: n), ni < bi {
+                    diagnostics.error(InstanceCode.downgrade, at: r.location(of: f.path), address: a,
+                                      "spec.edition can only be upgraded (\(b) -> \(n))")
+                }
+            default: break
+            }
+        }
+        changes.append(Change(address: r.address, action: .update, id: stored.id, before: before, after: r.attributes, fields: fields))
+    }
+
+    mutating func planProjectUpdate(_ r: Resource, _ stored: StoredResource, _ before: JSON, _ fields: [FieldChange]) {
+        if let f = fields.first(where: { $0.path == "spec.instance" }) {
+            diagnostics.error("E-PRJ-05", at: r.location(of: f.path), address: r.address.description,
+                              "a project cannot move to another instance (\(show(f.before)) -> \(show(f.after)))",
+                              hint: "Declare a new project in the target instance and move the products to it")
+        }
+        changes.append(Change(address: r.address, action: .update, id: stored.id, before: before, after: r.attributes, fields: fields))
+    }
+
+    mutating func planProductUpdate(_ r: Resource, _ stored: StoredResource, _ before: JSON, _ fields: [FieldChange]) {
+        let a = r.address.description
+        let name = r.address.name
+        let wasReleased = before["spec"]?["released"]?.boolValue ?? false
+        let willBeReleased = r.spec["released"]?.boolValue ?? false
+        let n = devices(name)
+        var fields = fields
+        // Immutable fields force a replace (new ProductId), which the platform only allows
+        // without devices, and we only with --allow-replace.
+        let immutable = Set(ProductSpec.immutableFields.map { "spec." + $0 })
+        var replace = false
+        for i in fields.indices where immutable.contains(fields[i].path) {
+            fields[i].forcesReplacement = true
+            replace = true
+            let f = fields[i]
+            if n > 0 {
+                diagnostics.error(ProductCode.immutable, at: r.location(of: f.path), address: a,
+                                  "\(f.path) cannot change in place (\(show(f.before)) -> \(show(f.after))) and \(r.address) has \(n) device\(n == 1 ? "" : "s"), so it cannot be replaced either",
+                                  hint: "Delete its devices first, or keep \(f.path) as \(show(f.before))")
+            } else if !options.allowReplace {
+                diagnostics.error(ProductCode.immutable, at: r.location(of: f.path), address: a,
+                                  "\(f.path) cannot change in place (\(show(f.before)) -> \(show(f.after))); it forces a new product with a new ProductId",
+                                  hint: "Re-run with --allow-replace to replace the product, or keep \(f.path) as \(show(f.before))")
+            }
+        }
+        if replace && wasReleased && willBeReleased {
+            diagnostics.error(ProductCode.deleteReleased, at: r.location(of: "spec.released"), address: a,
+                              "\(r.address) is released and cannot be replaced", hint: "Set released: false to unpublish first")
+        }
+        // Advanced features are switched only while the product has no devices (spec/06 §1.3).
+        if n > 0, let f = fields.first(where: { $0.path == "spec.advancedFeatures" }) {
+            diagnostics.error(AdvancedFeatureCode.locked, at: r.location(of: f.path), address: a,
+                              "AdvancedFeatureLocked: \(r.address) has \(n) device\(n == 1 ? "" : "s"); its advanced features cannot be switched (\(show(f.before)) -> \(show(f.after)))",
+                              hint: "Delete the product's devices first, then apply the change, then create the devices again")
+        }
+        // Release lock (spec/03 §7.2): while released and staying released, these fields are frozen.
+        if wasReleased && willBeReleased && !replace {
+            for f in fields {
+                let code: String?
+                switch f.path {
+                case "spec.name", "spec.description", "spec.bindingPolicy": code = ReleaseCode.productInfo
+                case "spec.dynamicRegistration", "spec.autoCreateDevice": code = ReleaseCode.dynamicRegistration
+                case _ where f.path.hasPrefix("spec.lianlian"): code = ReleaseCode.lianlian
+                default: code = nil
+                }
+                if let code {
+                    diagnostics.error(code, at: r.location(of: f.path), address: a,
+                                      "\(r.address) is released; \(f.path) cannot change (\(show(f.before)) -> \(show(f.after)))",
+                                      hint: "Set released: false to unpublish first (and released: true again in a later change)")
+                }
+            }
+        }
+        if replace {
+            changes.append(Change(address: r.address, action: .replace, id: stored.id, before: before, after: r.attributes, fields: fields,
+                                  reason: fields.filter(\.forcesReplacement).map(\.path).joined(separator: ", ") + " forces replacement"))
+            return
+        }
+        let others = fields.filter { $0.path != "spec.released" }
+        if wasReleased && !willBeReleased {
+            changes.append(Change(address: r.address, action: .unpublish, id: stored.id, before: before,
+                                  after: before.setting("spec", (before["spec"] ?? .object([])).setting("released", .bool(false))),
+                                  fields: [FieldChange(path: "spec.released", before: .bool(true), after: .bool(false))]))
+            if !others.isEmpty {
+                changes.append(Change(address: r.address, action: .update, id: stored.id, before: before, after: r.attributes, fields: others))
+            }
+        } else if !wasReleased && willBeReleased {
+            if !others.isEmpty {
+                let unreleased = r.attributes.setting("spec", r.spec.setting("released", .bool(false)))
+                changes.append(Change(address: r.address, action: .update, id: stored.id, before: before, after: unreleased, fields: others))
+            }
+            changes.append(Change(address: r.address, action: .publish, id: stored.id, before: before, after: r.attributes,
+                                  fields: [FieldChange(path: "spec.released", before: .bool(false), after: .bool(true))]))
+        } else {
+            changes.append(Change(address: r.address, action: .update, id: stored.id, before: before, after: r.attributes, fields: fields))
+        }
+    }
+
+    mutating func planThingModelUpdate(_ r: Resource, _ stored: StoredResource, _ before: JSON, _ fields: [FieldChange]) {
+        let a = r.address.description
+        let product = r.spec["product"]?.stringValue ?? ""
+        if let f = fields.first(where: { $0.path == "spec.product" }) {
+            diagnostics.error("E-TM-19", at: r.location(of: f.path), address: a,
+                              "a thing model cannot move to another product (\(show(f.before)) -> \(show(f.after)))",
+                              hint: "Declare a new ThingModel for the other product and remove this one")
+        }
+        if staysReleased(product) {
+            for f in fields {
+                diagnostics.error(ReleaseCode.thingModel, at: r.location(of: f.path), address: a,
+                                  "Product/\(product) is released; its thing model cannot change (\(f.path))",
+                                  hint: "Set released: false on Product/\(product) to unpublish first")
+            }
+        }
+        let n = devices(product)
+        if n > 0 {
+            diagnostics.warning("W-TM-03", at: r.location(of: "spec"), address: a,
+                                "Product/\(product) has \(n) device\(n == 1 ? "" : "s"); this thing-model change affects them: "
+                                    + fields.map(\.path).joined(separator: ", "))
+        }
+        changes.append(Change(address: r.address, action: .update, id: stored.id, before: before, after: r.attributes, fields: fields))
+    }
+
+    // MARK: ordering
+
+    /// Unpublish first (it unlocks what follows), then deletes bottom-up, then creates, updates
+    /// and replaces top-down, then publish last (it locks what came before).
+    func ordered() -> [Change] {
+        func phase(_ c: Change) -> Int {
+            switch c.action {
+            case .unpublish: return 0
+            case .delete: return 1
+            case .create, .update, .replace: return 2
+            case .publish: return 3
+            }
+        }
+        return changes.enumerated().sorted { x, y in
+            let (a, b) = (x.element, y.element)
+            let pa = phase(a), pb = phase(b)
+            if pa != pb { return pa < pb }
+            if a.address.kind != b.address.kind {
+                return pa == 1 ? a.address.kind > b.address.kind : a.address.kind < b.address.kind
+            }
+            if a.address.name != b.address.name { return a.address.name < b.address.name }
+            return x.offset < y.offset
+        }.map(\.element)
+    }
+}
+
+func show(_ j: JSON?) -> String {
+    guard let j else { return "(none)" }
+    return j.compact
+}
+
+func numberText(_ j: JSON) -> String? {
+    if case let .number(n) = j { return n }
+    return nil
+}

@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "ThingformState", targets: ["ThingformState"]),
         .library(name: "ThingformPlan", targets: ["ThingformPlan"]),
         .library(name: "ThingformApply", targets: ["ThingformApply"]),
+        .library(name: "ThingformFixtures", targets: ["ThingformFixtures"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -32,6 +33,8 @@ let package = Package(
         .target(name: "ThingformPlan", dependencies: ["ThingformModel", "ThingformState"]),
         // Applier: executes a plan against a state store in one transaction.
         .target(name: "ThingformApply", dependencies: ["ThingformModel", "ThingformState", "ThingformPlan"]),
+        // Generated deployments for benchmarks and scale tests.
+        .target(name: "ThingformFixtures"),
         // The CLI only: argument parsing and printing.
         .executableTarget(name: "thingform", dependencies: [
             "ThingformModel", "ThingformManifest", "ThingformState", "ThingformPlan", "ThingformApply",
@@ -42,7 +45,7 @@ let package = Package(
         .testTarget(name: "ThingformStateTests", dependencies: ["ThingformState"]),
         .testTarget(name: "ThingformPlanTests", dependencies: ["ThingformPlan", "ThingformManifest"]),
         .testTarget(name: "ThingformApplyTests", dependencies: ["ThingformApply", "ThingformManifest"]),
-        .testTarget(name: "ThingformCLITests", dependencies: ["ThingformModel"]),
+        .testTarget(name: "ThingformCLITests", dependencies: ["ThingformModel", "ThingformState", "ThingformFixtures"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -87,7 +87,11 @@ public enum ManifestLoader {
                 if let e = fm.enumerator(atPath: path) {
                     while let rel = e.nextObject() as? String {
                         let name = (rel as NSString).lastPathComponent
-                        if name.hasPrefix(".") { continue }
+                        // Hidden folders (.git, .build, .thingform) never hold manifests.
+                        if name.hasPrefix(".") {
+                            if (e.fileAttributes?[.type] as? FileAttributeType) == .typeDirectory { e.skipDescendants() }
+                            continue
+                        }
                         if rel.hasSuffix(".yaml") || rel.hasSuffix(".yml") {
                             found.append(path.hasSuffix("/") ? path + rel : path + "/" + rel)
                         }

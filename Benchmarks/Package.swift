@@ -1,0 +1,30 @@
+// swift-tools-version: 6.1
+// The benchmarks live in their own package so that `make test` does not build the benchmark
+// harness; `make bench` runs them in release mode.
+import PackageDescription
+
+let package = Package(
+    name: "thingform-benchmarks",
+    platforms: [.macOS(.v13)],
+    dependencies: [
+        .package(path: ".."),
+        .package(url: "https://github.com/ordo-one/package-benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
+    ],
+    targets: [
+        .executableTarget(
+            name: "PlanBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "package-benchmark"),
+                .product(name: "ThingformModel", package: "thingform"),
+                .product(name: "ThingformManifest", package: "thingform"),
+                .product(name: "ThingformState", package: "thingform"),
+                .product(name: "ThingformPlan", package: "thingform"),
+                .product(name: "ThingformApply", package: "thingform"),
+                .product(name: "ThingformFixtures", package: "thingform"),
+            ],
+            path: "Benchmarks/PlanBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "package-benchmark")]
+        ),
+    ],
+    swiftLanguageModes: [.v5]
+)

@@ -1,0 +1,79 @@
+import ArgumentParser
+import Foundation
+import ThingformApply
+import ThingformModel
+import ThingformPlan
+import ThingformState
+
+struct Apply: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Reconcile the state store with the manifests (or execute a saved plan).",
+        discussion: """
+        With manifest paths: plans, shows the plan and asks for confirmation on a terminal. Without
+        a terminal it refuses unless --auto-approve is given. With a PLANFILE (from plan --out): executes
+        exactly that plan, refusing it if the state changed since (stale plan). One apply at a time:
+        a second one fails at once naming the holder of the lock.
+        """
+    )
+
+    @Argument(help: "Manifest files or directories, or one saved plan file.")
+    var paths: [String] = []
+
+    @Flag(name: .long, help: "Skip the interactive confirmation.")
+    var autoApprove = false
+
+    @Flag(name: .long, help: "Allow replacing resources whose immutable fields changed.")
+    var allowReplace = false
+
+    @OptionGroup var stateOptions: StateOptions
+    @OptionGroup var output: OutputOptions
+
+    func run() throws {
+        let plan: Plan
+        var fromFile = false
+        if paths.count == 1, let saved = Apply.savedPlan(at: paths[0]) {
+            plan = try saved.get()
+            fromFile = true
+        } else {
+            plan = try Planning.plan(paths: manifestPaths(paths), state: stateOptions, allowReplace: allowReplace)
+            print(PlanFormat.text.render(plan, color: output.color), terminator: "")
+            if plan.hasErrors { throw ExitCode(1) }
+            if !plan.hasChanges {
+                print("\nApply complete! Resources: 0 added, 0 changed, 0 destroyed.")
+                return
+            }
+        }
+        if !fromFile && !autoApprove {
+            guard isatty(STDIN_FILENO) == 1 else {
+                printError("Error: E-APP-01 apply needs confirmation, and standard input is not a terminal. Re-run with --auto-approve, or save a plan with plan --out and apply that.")
+                throw ExitCode(1)
+            }
+            print("\nDo you want to perform these actions?\n  thingform will perform the actions described above.\n  Only 'yes' will be accepted to approve.\n\n  Enter a value: ", terminator: "")
+            guard readLine() == "yes" else {
+                printError("\nApply cancelled.")
+                throw ExitCode(1)
+            }
+        }
+        let store = try stateOptions.open()
+        do {
+            let result = try Applier().apply(plan, to: store)
+            for (address, id) in result.assigned.sorted(by: { $0.key < $1.key }) { print("\(address): created with id \(id)") }
+            print("\nApply complete! Resources: \(result.summary.sentence).")
+        } catch let e as Applier.Failure {
+            if case let .planHasErrors(ds) = e { for d in ds { printError("Error: \(d)") } }
+            printError("Error: \(e)")
+            throw ExitCode(1)
+        }
+    }
+
+    /// The saved plan at `path`, if `path` is a file that looks like one.
+    static func savedPlan(at path: String) -> Result<Plan, CLIError>? {
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir), !isDir.boolValue,
+              !path.hasSuffix(".yaml"), !path.hasSuffix(".yml"),
+              let data = FileManager.default.contents(atPath: path) else { return nil }
+        let text = String(decoding: data, as: UTF8.self)
+        guard text.contains("\"format_version\"") else { return nil }
+        do { return .success(try PlanFile.read(text)) } catch { return .failure(CLIError("Error: \(error)")) }
+    }
+}

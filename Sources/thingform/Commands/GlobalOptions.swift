@@ -1,0 +1,46 @@
+import ArgumentParser
+import Foundation
+import ThingformState
+
+/// Options every command that touches the state store takes.
+struct StateOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("Path of the SQLite state store.", valueName: "path"))
+    var state: String?
+
+    /// `--state`, else $THINGFORM_STATE, else `.thingform/state.db`.
+    var path: String {
+        if let state { return state }
+        if let env = ProcessInfo.processInfo.environment["THINGFORM_STATE"], !env.isEmpty { return env }
+        return ".thingform/state.db"
+    }
+
+    func open() throws -> SQLiteStateStore {
+        do { return try SQLiteStateStore(path: path) } catch let e as StateError {
+            throw CLIError(e.description)
+        }
+    }
+}
+
+/// Options of commands that print a plan.
+struct OutputOptions: ParsableArguments {
+    @Flag(name: .long, help: "Never use colour (colour is used only on a terminal; NO_COLOR is honoured too).")
+    var noColor = false
+
+    var color: Bool {
+        !noColor && isatty(STDOUT_FILENO) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
+    }
+}
+
+/// An error already explained to the user; exits 1.
+struct CLIError: Error, CustomStringConvertible {
+    var message: String
+    init(_ message: String) { self.message = message }
+    var description: String { message }
+}
+
+func printError(_ s: String) {
+    FileHandle.standardError.write(Data((s.hasSuffix("\n") ? s : s + "\n").utf8))
+}
+
+/// Manifest paths default to the current directory, as Terraform does.
+func manifestPaths(_ paths: [String]) -> [String] { paths.isEmpty ? ["."] : paths }

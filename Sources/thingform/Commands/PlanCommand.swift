@@ -1,0 +1,66 @@
+import ArgumentParser
+import Foundation
+import ThingformManifest
+import ThingformModel
+import ThingformPlan
+import ThingformState
+
+extension PlanFormat: ExpressibleByArgument {}
+
+struct PlanCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "plan",
+        abstract: "Show what apply would change.",
+        discussion: """
+        Diffs the manifests against the state store. Formats: text (terminal; colour only on a TTY),
+        markdown (a pull-request comment), json (machines; the plan file format, see the README).
+        Exit codes: 0 success; with --detailed-exitcode 0 no changes, 2 changes; 1 errors.
+        """
+    )
+
+    @Argument(help: "Manifest files or directories (default: the current directory).")
+    var paths: [String] = []
+
+    @Option(name: .long, help: ArgumentHelp("Save the plan (JSON) for `thingform apply PLANFILE`.", valueName: "file"))
+    var out: String?
+
+    @Option(name: .long, help: "Output format: text, markdown or json.")
+    var format: PlanFormat = .text
+
+    @Flag(name: .long, help: "Exit 0 when there are no changes, 2 when there are, 1 on errors.")
+    var detailedExitcode = false
+
+    @Flag(name: .long, help: "Allow replacing resources whose immutable fields changed (they get new platform ids).")
+    var allowReplace = false
+
+    @OptionGroup var stateOptions: StateOptions
+    @OptionGroup var output: OutputOptions
+
+    func run() throws {
+        let plan = try Planning.plan(paths: manifestPaths(paths), state: stateOptions, allowReplace: allowReplace)
+        print(format.render(plan, color: output.color), terminator: "")
+        if let out, !plan.hasErrors {
+            try Data((PlanFile.json(plan).pretty + "\n").utf8).write(to: URL(fileURLWithPath: out))
+            if format == .text { print("\nSaved the plan to: \(out)\nTo perform exactly these actions, run: thingform apply \(out)") }
+        }
+        if plan.hasErrors { throw ExitCode(1) }
+        if detailedExitcode && plan.hasChanges { throw ExitCode(2) }
+    }
+}
+
+/// Loading manifests and planning against the store: shared by plan and apply.
+enum Planning {
+    static func plan(paths: [String], state: StateOptions, allowReplace: Bool) throws -> Plan {
+        let loaded = ManifestLoader.load(paths: paths)
+        let snapshot: Snapshot
+        if loaded.diagnostics.hasErrors {
+            // No need to touch the store when the manifests are broken.
+            snapshot = .empty
+            return Plan(lineage: "", serial: 0, changes: [], diagnostics: loaded.diagnostics.sorted, unchanged: 0)
+        }
+        let store = try state.open()
+        do { snapshot = try store.snapshot() } catch let e as StateError { throw CLIError(e.description) }
+        return Planner(options: .init(allowReplace: allowReplace)).plan(desired: loaded.desired, snapshot: snapshot,
+                                                                         diagnostics: loaded.diagnostics.sorted)
+    }
+}

@@ -1,0 +1,89 @@
+import ArgumentParser
+import ThingformModel
+import ThingformState
+
+struct StateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "state",
+        abstract: "Read the state store.",
+        subcommands: [List.self, Show.self, History.self]
+    )
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List every resource address in the state, with its platform id.")
+        @OptionGroup var stateOptions: StateOptions
+
+        func run() throws {
+            let snapshot = try StateCommand.snapshot(stateOptions)
+            for r in snapshot.resources.values.sorted(by: { $0.address < $1.address }) {
+                print(r.id.map { "\(r.address)\t\($0)" } ?? "\(r.address)")
+            }
+        }
+    }
+
+    struct Show: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show one resource: its platform id, attributes and (redacted) secrets.")
+        @Argument(help: "The address, e.g. Product/smart-light.") var address: String
+        @Flag(name: .long, help: "Print secrets in clear (for an operator).") var reveal = false
+        @OptionGroup var stateOptions: StateOptions
+
+        func run() throws {
+            guard let a = Address(parsing: address) else {
+                throw CLIError("Error: '\(address)' is not an address; use Kind/name with a kind of \(Kind.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            let snapshot = try StateCommand.snapshot(stateOptions)
+            guard let r = snapshot.resources[a] else { throw CLIError("Error: \(a) is not in the state") }
+            print("# \(a)")
+            print("id         = \(r.id ?? "(none)")")
+            print("created_at = \(r.createdAt)")
+            print("updated_at = \(r.updatedAt)")
+            print("hash       = \(r.hash)")
+            for (k, v) in r.secrets.sorted(by: { $0.key < $1.key }) {
+                print("\(k) = \(reveal ? v : "(sensitive value)")")
+            }
+            print(r.attributes.pretty)
+        }
+    }
+
+    struct History: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List every apply: serial, time, who, and what changed.")
+        @OptionGroup var stateOptions: StateOptions
+
+        func run() throws {
+            let store = try stateOptions.open()
+            let entries: [HistoryEntry]
+            do { entries = try store.history() } catch let e as StateError { throw CLIError("Error: \(e)") }
+            if entries.isEmpty { print("No applies yet.") }
+            for e in entries {
+                print("serial \(e.serial)\t\(e.time)\t\(e.by)\t\(e.operation)\t\(e.summary.sentence)")
+            }
+        }
+    }
+
+    static func snapshot(_ options: StateOptions) throws -> Snapshot {
+        do { return try options.open().snapshot() } catch let e as StateError { throw CLIError("Error: \(e)") }
+    }
+}
+
+struct ForceUnlock: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "force-unlock",
+        abstract: "Remove the state lock left by an apply that died.",
+        discussion: "Only use it when the process named by the lock is gone. With a LOCK_ID, removes the lock only if it is that one."
+    )
+    @Argument(help: "The lock id printed by the failing apply.") var lockID: String?
+    @OptionGroup var stateOptions: StateOptions
+
+    func run() throws {
+        let store = try stateOptions.open()
+        do {
+            if let removed = try store.forceUnlock(id: lockID) {
+                print("The state has been unlocked (lock \(removed.id) held by \(removed.holder), pid \(removed.pid), since \(removed.createdAt)).")
+            } else if let held = try store.currentLock() {
+                throw CLIError("Error: the lock is \(held.id), not \(lockID ?? ""); nothing was removed")
+            } else {
+                print("The state was not locked.")
+            }
+        } catch let e as StateError { throw CLIError("Error: \(e)") }
+    }
+}

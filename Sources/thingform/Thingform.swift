@@ -1,0 +1,18 @@
+import ArgumentParser
+
+/// The command-line interface: argument parsing and printing only; every decision lives in the
+/// libraries.
+@main
+struct Thingform: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "thingform",
+        abstract: "Declarative config-as-code for an IoT device platform: validate, plan and apply YAML manifests.",
+        discussion: """
+        Manifests (apiVersion: thingform/v1) declare instances, projects, products and thing models.
+        `plan` diffs them against the state store (SQLite, .thingform/state.db by default) and
+        `apply` reconciles it, refusing what the platform forbids.
+        """,
+        version: "0.1.0",
+        subcommands: [Validate.self, PlanCommand.self, Apply.self, StateCommand.self, ForceUnlock.self, ThingModelCommand.self]
+    )
+}

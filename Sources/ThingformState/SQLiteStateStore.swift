@@ -53,6 +53,9 @@ public final class SQLiteStateStore: StateStore {
         let queue: DatabaseQueue
         do {
             queue = try DatabaseQueue(path: path, configuration: config)
+            // GRDB's WAL setup picks synchronous=NORMAL, under which a power loss may drop the last
+            // commits. An apply's commit records platform ids that exist only there: make it durable.
+            try queue.writeWithoutTransaction { try $0.execute(sql: "PRAGMA synchronous = FULL") }
         } catch {
             throw Self.openError(path: path, error)
         }
@@ -90,7 +93,13 @@ public final class SQLiteStateStore: StateStore {
                 throw StateError.unavailable("the state database \(path) was written by a newer thingform (unknown schema migrations); upgrade thingform")
             }
             if !complete {
-                try migrator.migrate(queue)
+                do {
+                    try migrator.migrate(queue)
+                } catch {
+                    // Two processes creating the same new file race: the loser's migration finds
+                    // the tables already made. Fine if the winner completed them.
+                    guard try queue.read(migrator.hasCompletedMigrations) else { throw error }
+                }
             }
             let lineage = try queue.read { db in
                 try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'lineage'")
@@ -150,7 +159,6 @@ public final class SQLiteStateStore: StateStore {
                 var resources: [Address: StoredResource] = [:]
                 let count = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM resources") ?? 0
                 resources.reserveCapacity(count)
-                let decoder = JSONDecoder()
                 let rows = try Row.fetchCursor(db, sql: """
                     SELECT kind, name, id, attributes, hash, secrets, created_at, updated_at FROM resources
                     """)
@@ -160,10 +168,11 @@ public final class SQLiteStateStore: StateStore {
                         throw StateError.unavailable("the state database \(path) holds a resource of unknown kind \(kindText) (written by a newer thingform?)")
                     }
                     let address = Address(kind, row[1])
-                    let secretsText: String = row[5]
-                    var secrets: [String: String] = [:]
-                    if secretsText != "{}" {
-                        secrets = try decoder.decode([String: String].self, from: Data(secretsText.utf8))
+                    let secrets: [String: String]
+                    do {
+                        secrets = try SecretsCoding.decode(row[5])
+                    } catch {
+                        throw StateError.unavailable("the state database \(path) holds unreadable secrets for \(address)")
                     }
                     resources[address] = StoredResource(
                         address: address, id: row[2], attributesJSON: row[3], hash: row[4], secrets: secrets,
@@ -262,8 +271,6 @@ public final class SQLiteStateStore: StateStore {
     public func write(_ batch: StateWrite, expectedSerial: Int, operation: String) throws -> Int {
         let time = StateEnvironment.rfc3339(environment.now())
         let by = environment.identity()
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
         return try guarded("write") {
             try dbQueue.write { db -> Int in
                 let current = try readSerial(db)
@@ -286,8 +293,7 @@ public final class SQLiteStateStore: StateStore {
                             secrets = excluded.secrets, created_at = excluded.created_at, updated_at = excluded.updated_at
                         """)
                     for r in batch.upserts {
-                        let secrets = r.secrets.isEmpty
-                            ? "{}" : String(decoding: try encoder.encode(r.secrets), as: UTF8.self)
+                        let secrets = try SecretsCoding.encode(r.secrets)
                         try upsert.execute(arguments: [
                             r.address.kind.rawValue, r.address.name, r.id, r.attributesJSON, r.hash, secrets,
                             r.createdAt, r.updatedAt,

@@ -315,12 +315,47 @@ final class SQLiteStateStoreTests: XCTestCase {
                      secrets: i % 2 == 0 ? ["productSecret": "s\(i)"] : [:])
         }
         XCTAssertEqual(try store.write(StateWrite(upserts: resources, summary: .init(added: 20_000)), expectedSerial: 0, operation: "apply"), 1)
+        let start = Date()
         let snap = try store.snapshot()
+        print("snapshot of 20,000 resources: \(Int(Date().timeIntervalSince(start) * 1000)) ms (not asserted)")
         XCTAssertEqual(snap.serial, 1)
         XCTAssertEqual(snap.resources.count, 20_000)
         for r in [resources[0], resources[1], resources[19_999], resources[12_345]] {
             XCTAssertEqual(snap.resources[r.address], r)
         }
         XCTAssertEqual(try store.history().count, 1)
+    }
+}
+
+extension SQLiteStateStoreTests {
+    func testFileStoreUsesWALAndFullSync() throws {
+        let store = try makeStore()
+        let (mode, sync) = try store.dbQueue.read { db in
+            (try String.fetchOne(db, sql: "PRAGMA journal_mode"), try Int.fetchOne(db, sql: "PRAGMA synchronous"))
+        }
+        XCTAssertEqual(mode, "wal")
+        XCTAssertEqual(sync, 2, "FULL")
+    }
+
+    func testTwoStoresOpeningANewFileTogetherAgreeOnOneLineage() throws {
+        let group = DispatchGroup()
+        let results = NSLock()
+        var lineages: [String] = []
+        var errors: [Error] = []
+        for _ in 0..<4 {
+            group.enter()
+            DispatchQueue.global().async {
+                defer { group.leave() }
+                do {
+                    let lineage = try self.makeStore().lineage
+                    results.lock(); lineages.append(lineage); results.unlock()
+                } catch {
+                    results.lock(); errors.append(error); results.unlock()
+                }
+            }
+        }
+        group.wait()
+        XCTAssertTrue(errors.isEmpty, "\(errors)")
+        XCTAssertEqual(Set(lineages).count, 1)
     }
 }

@@ -82,7 +82,11 @@ public final class SQLiteStateStore: StateStore {
             // Refuse a file that is some other SQLite database, or a newer thingform's.
             let (isForeign, superseded, complete) = try queue.read { db -> (Bool, Bool, Bool) in
                 let tables = try String.fetchSet(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
-                let foreign = !tables.isEmpty && !(tables.contains("grdb_migrations") && tables.contains("meta"))
+                // Ours: empty (new), only grdb_migrations (another process is creating it right
+                // now: GRDB makes that table before the v1 transaction), or grdb_migrations + meta.
+                let ours = tables.isEmpty || tables == ["grdb_migrations"]
+                    || (tables.contains("grdb_migrations") && tables.contains("meta"))
+                let foreign = !ours
                 if foreign { return (true, false, false) }
                 return (false, try migrator.hasBeenSuperseded(db), try migrator.hasCompletedMigrations(db))
             }

@@ -3,9 +3,6 @@ import GRDB
 /// The versioned schema of the SQLite state store. Migrations are append-only: a released
 /// migration is never edited; later issues add `v2`, `v3`, ... after `v1`.
 enum StateSchema {
-    /// The tables a thingform state database has once `v1` ran (the fingerprint checked on open).
-    static let v1Tables: Set<String> = ["meta", "resources", "history", "lock", "devices"]
-
     static func migrator(newLineage: @escaping @Sendable () -> String) -> DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1") { db in

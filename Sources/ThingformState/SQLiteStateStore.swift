@@ -1,0 +1,340 @@
+import Foundation
+import GRDB
+import ThingformModel
+
+/// The default state store: one SQLite file (`.thingform/state.db` by default) in WAL mode.
+///
+/// - Every `write` is ONE SQLite transaction (BEGIN IMMEDIATE ... COMMIT): the serial check, the
+///   deletes, the upserts, the serial bump and the history row commit together or not at all. A
+///   process killed in the middle leaves the previous state whole (SQLite's WAL recovery).
+/// - The apply lock is a row, not a held transaction: `lock` inserts it (or throws
+///   `StateError.locked` at once), `unlock` deletes it. A crashed apply leaves the row behind;
+///   `forceUnlock` removes it.
+/// - Several instances (in one or several processes) may open the same file; short write
+///   transactions of others are waited for up to `busyTimeout` seconds.
+public final class SQLiteStateStore: StateStore {
+    /// The file path (or `:memory:` for `inMemory()`), used in error messages.
+    public let path: String
+    /// The lineage of this store: a random UUID made when the database was created.
+    public let lineage: String
+
+    let dbQueue: DatabaseQueue
+    let environment: StateEnvironment
+
+    /// Test seam: called inside the write transaction after all resource rows were written and
+    /// before the serial bump and history row. Throwing from it must roll everything back.
+    var beforeCommitHook: ((Database) throws -> Void)?
+
+    /// Default location used by the CLI, relative to the working directory.
+    public static let defaultPath = ".thingform/state.db"
+
+    /// Opens the state database at `path`, creating parent directories and the file (mode 0600:
+    /// it holds platform secrets) if missing, and migrating the schema to the current version.
+    /// Throws `StateError.unavailable` if the file cannot be opened or is not a thingform state.
+    public convenience init(path: String = SQLiteStateStore.defaultPath, busyTimeout: TimeInterval = 5,
+                            environment: StateEnvironment = .system) throws {
+        let fm = FileManager.default
+        let parent = (path as NSString).deletingLastPathComponent
+        do {
+            if !parent.isEmpty && !fm.fileExists(atPath: parent) {
+                try fm.createDirectory(atPath: parent, withIntermediateDirectories: true)
+            }
+        } catch {
+            throw StateError.unavailable("cannot create the directory of the state database \(path): \(error.localizedDescription)")
+        }
+        if !fm.fileExists(atPath: path) {
+            // An empty file is an empty SQLite database; creating it here sets its mode.
+            _ = fm.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600])
+        }
+        var config = Configuration()
+        config.journalMode = .wal
+        config.busyMode = .timeout(busyTimeout)
+        config.label = "thingform-state"
+        let queue: DatabaseQueue
+        do {
+            queue = try DatabaseQueue(path: path, configuration: config)
+            // GRDB's WAL setup picks synchronous=NORMAL, under which a power loss may drop the last
+            // commits. An apply's commit records platform ids that exist only there: make it durable.
+            try queue.writeWithoutTransaction { try $0.execute(sql: "PRAGMA synchronous = FULL") }
+        } catch {
+            throw Self.openError(path: path, error)
+        }
+        try self.init(queue: queue, path: path, environment: environment)
+    }
+
+    /// A private in-memory store (tests, dry runs). Nothing is written to disk.
+    public static func inMemory(environment: StateEnvironment = .system) throws -> SQLiteStateStore {
+        let queue: DatabaseQueue
+        do {
+            queue = try DatabaseQueue()
+        } catch {
+            throw openError(path: ":memory:", error)
+        }
+        return try SQLiteStateStore(queue: queue, path: ":memory:", environment: environment)
+    }
+
+    private init(queue: DatabaseQueue, path: String, environment: StateEnvironment) throws {
+        self.dbQueue = queue
+        self.path = path
+        self.environment = environment
+        let migrator = StateSchema.migrator(newLineage: environment.newID)
+        do {
+            // Refuse a file that is some other SQLite database, or a newer thingform's.
+            let (isForeign, superseded, complete) = try queue.read { db -> (Bool, Bool, Bool) in
+                let tables = try String.fetchSet(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
+                // Ours: empty (new), only grdb_migrations (another process is creating it right
+                // now: GRDB makes that table before the v1 transaction), or grdb_migrations + meta.
+                let ours = tables.isEmpty || tables == ["grdb_migrations"]
+                    || (tables.contains("grdb_migrations") && tables.contains("meta"))
+                let foreign = !ours
+                if foreign { return (true, false, false) }
+                return (false, try migrator.hasBeenSuperseded(db), try migrator.hasCompletedMigrations(db))
+            }
+            if isForeign {
+                throw StateError.unavailable("\(path) is not a thingform state database (it holds other tables)")
+            }
+            if superseded {
+                throw StateError.unavailable("the state database \(path) was written by a newer thingform (unknown schema migrations); upgrade thingform")
+            }
+            if !complete {
+                do {
+                    try migrator.migrate(queue)
+                } catch {
+                    // Two processes creating the same new file race: the loser's migration finds
+                    // the tables already made. Fine if the winner completed them.
+                    guard try queue.read(migrator.hasCompletedMigrations) else { throw error }
+                }
+            }
+            let lineage = try queue.read { db in
+                try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'lineage'")
+            }
+            guard let lineage, !lineage.isEmpty else {
+                throw StateError.unavailable("\(path) is not a thingform state database (no lineage)")
+            }
+            self.lineage = lineage
+        } catch let error as StateError {
+            throw error
+        } catch {
+            throw Self.openError(path: path, error)
+        }
+    }
+
+    private static func openError(path: String, _ error: Error) -> StateError {
+        if let e = error as? DatabaseError {
+            switch e.resultCode {
+            case .SQLITE_NOTADB, .SQLITE_CORRUPT:
+                return .unavailable("\(path) is not a thingform state database, or it is corrupt (\(e.message ?? "\(e.resultCode)"))")
+            case .SQLITE_CANTOPEN, .SQLITE_PERM, .SQLITE_READONLY:
+                return .unavailable("cannot open the state database \(path) (\(e.message ?? "\(e.resultCode)"))")
+            default:
+                return .unavailable("cannot open the state database \(path): \(e.message ?? "\(e.resultCode)")")
+            }
+        }
+        return .unavailable("cannot open the state database \(path): \(error)")
+    }
+
+    /// Runs `body`, turning anything but a `StateError` into `StateError.unavailable` naming the path.
+    private func guarded<T>(_ what: String, _ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let error as StateError {
+            throw error
+        } catch let error as DatabaseError {
+            let detail = error.message ?? "\(error.resultCode)"
+            switch error.resultCode {
+            case .SQLITE_BUSY, .SQLITE_LOCKED:
+                throw StateError.unavailable("the state database \(path) is busy (\(what)): \(detail)")
+            case .SQLITE_NOTADB, .SQLITE_CORRUPT:
+                throw StateError.unavailable("the state database \(path) is corrupt (\(what)): \(detail)")
+            default:
+                throw StateError.unavailable("the state database \(path) failed (\(what)): \(detail)")
+            }
+        } catch {
+            throw StateError.unavailable("the state database \(path) failed (\(what)): \(error)")
+        }
+    }
+
+    // MARK: - Reading
+
+    public func snapshot() throws -> Snapshot {
+        try guarded("snapshot") {
+            try dbQueue.read { db in
+                let serial = try readSerial(db)
+                var resources: [Address: StoredResource] = [:]
+                let count = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM resources") ?? 0
+                resources.reserveCapacity(count)
+                let rows = try Row.fetchCursor(db, sql: """
+                    SELECT kind, name, id, attributes, hash, secrets, created_at, updated_at FROM resources
+                    """)
+                while let row = try rows.next() {
+                    let kindText: String = row[0]
+                    guard let kind = Kind(rawValue: kindText) else {
+                        throw StateError.unavailable("the state database \(path) holds a resource of unknown kind \(kindText) (written by a newer thingform?)")
+                    }
+                    let address = Address(kind, row[1])
+                    let secrets: [String: String]
+                    do {
+                        secrets = try SecretsCoding.decode(row[5])
+                    } catch {
+                        throw StateError.unavailable("the state database \(path) holds unreadable secrets for \(address)")
+                    }
+                    resources[address] = StoredResource(
+                        address: address, id: row[2], attributesJSON: row[3], hash: row[4], secrets: secrets,
+                        createdAt: row[6], updatedAt: row[7])
+                }
+                var deviceCounts: [String: Int] = [:]
+                let counts = try Row.fetchCursor(db, sql: "SELECT product, COUNT(*) FROM devices GROUP BY product")
+                while let row = try counts.next() {
+                    deviceCounts[row[0]] = row[1]
+                }
+                return Snapshot(lineage: lineage, serial: serial, resources: resources, deviceCounts: deviceCounts)
+            }
+        }
+    }
+
+    /// The current serial (a cheap read; `snapshot()` also returns it).
+    public func serial() throws -> Int {
+        try guarded("read serial") { try dbQueue.read(readSerial) }
+    }
+
+    private func readSerial(_ db: Database) throws -> Int {
+        guard let text = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'serial'"),
+              let serial = Int(text) else {
+            throw StateError.unavailable("the state database \(path) has no valid serial")
+        }
+        return serial
+    }
+
+    public func history() throws -> [HistoryEntry] {
+        try guarded("read history") {
+            try dbQueue.read { db in
+                try Row.fetchAll(db, sql: """
+                    SELECT serial, time, added, changed, destroyed, by, operation FROM history ORDER BY serial
+                    """).map { row in
+                    HistoryEntry(serial: row[0], time: row[1],
+                                 summary: ApplySummary(added: row[2], changed: row[3], destroyed: row[4]),
+                                 by: row[5], operation: row[6])
+                }
+            }
+        }
+    }
+
+    // MARK: - Lock
+
+    public func lock(operation: String) throws -> LockInfo {
+        let info = LockInfo(id: environment.newID(), holder: environment.identity(), pid: environment.pid(),
+                            operation: operation, createdAt: StateEnvironment.rfc3339(environment.now()))
+        return try guarded("lock") {
+            try dbQueue.write { db in
+                if let existing = try Self.readLock(db) {
+                    throw StateError.locked(existing)
+                }
+                try db.execute(sql: """
+                    INSERT INTO lock (slot, id, holder, pid, operation, created_at) VALUES (1, ?, ?, ?, ?, ?)
+                    """, arguments: [info.id, info.holder, Int64(info.pid), info.operation, info.createdAt])
+                return info
+            }
+        }
+    }
+
+    public func unlock(_ lock: LockInfo) throws {
+        try guarded("unlock") {
+            try dbQueue.write { db in
+                try db.execute(sql: "DELETE FROM lock WHERE id = ?", arguments: [lock.id])
+            }
+        }
+    }
+
+    @discardableResult
+    public func forceUnlock(id: String?) throws -> LockInfo? {
+        try guarded("force-unlock") {
+            try dbQueue.write { db -> LockInfo? in
+                guard let existing = try Self.readLock(db) else { return nil }
+                if let id, id != existing.id { return nil }
+                try db.execute(sql: "DELETE FROM lock WHERE id = ?", arguments: [existing.id])
+                return existing
+            }
+        }
+    }
+
+    public func currentLock() throws -> LockInfo? {
+        try guarded("read lock") { try dbQueue.read(Self.readLock) }
+    }
+
+    private static func readLock(_ db: Database) throws -> LockInfo? {
+        guard let row = try Row.fetchOne(db, sql: "SELECT id, holder, pid, operation, created_at FROM lock WHERE slot = 1") else {
+            return nil
+        }
+        let pid: Int64 = row[2]
+        return LockInfo(id: row[0], holder: row[1], pid: Int32(truncatingIfNeeded: pid), operation: row[3], createdAt: row[4])
+    }
+
+    // MARK: - Writing
+
+    /// Deletes run before upserts, so a batch may delete and re-create the same address (a replace).
+    public func write(_ batch: StateWrite, expectedSerial: Int, operation: String) throws -> Int {
+        let time = StateEnvironment.rfc3339(environment.now())
+        let by = environment.identity()
+        return try guarded("write") {
+            try dbQueue.write { db -> Int in
+                let current = try readSerial(db)
+                guard current == expectedSerial else {
+                    throw StateError.stale(planSerial: expectedSerial, stateSerial: current,
+                                           planLineage: lineage, stateLineage: lineage)
+                }
+                if !batch.deletes.isEmpty {
+                    let delete = try db.makeStatement(sql: "DELETE FROM resources WHERE kind = ? AND name = ?")
+                    for address in batch.deletes {
+                        try delete.execute(arguments: [address.kind.rawValue, address.name])
+                    }
+                }
+                if !batch.upserts.isEmpty {
+                    let upsert = try db.makeStatement(sql: """
+                        INSERT INTO resources (kind, name, id, attributes, hash, secrets, created_at, updated_at)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                        ON CONFLICT (kind, name) DO UPDATE SET
+                            id = excluded.id, attributes = excluded.attributes, hash = excluded.hash,
+                            secrets = excluded.secrets, created_at = excluded.created_at, updated_at = excluded.updated_at
+                        """)
+                    for r in batch.upserts {
+                        let secrets = try SecretsCoding.encode(r.secrets)
+                        try upsert.execute(arguments: [
+                            r.address.kind.rawValue, r.address.name, r.id, r.attributesJSON, r.hash, secrets,
+                            r.createdAt, r.updatedAt,
+                        ])
+                    }
+                }
+                try beforeCommitHook?(db)
+                let next = current + 1
+                try db.execute(sql: "UPDATE meta SET value = ? WHERE key = 'serial'", arguments: [String(next)])
+                try db.execute(sql: """
+                    INSERT INTO history (serial, time, added, changed, destroyed, by, operation) VALUES (?, ?, ?, ?, ?, ?, ?)
+                    """, arguments: [next, time, batch.summary.added, batch.summary.changed, batch.summary.destroyed,
+                                     by, operation])
+                return next
+            }
+        }
+    }
+
+    // MARK: - Devices
+
+    /// Registers a device; registering an existing one is a no-op.
+    public func addDevice(product: String, name: String) throws {
+        let time = StateEnvironment.rfc3339(environment.now())
+        try guarded("add device") {
+            try dbQueue.write { db in
+                try db.execute(sql: "INSERT OR IGNORE INTO devices (product, name, created_at) VALUES (?, ?, ?)",
+                               arguments: [product, name, time])
+            }
+        }
+    }
+
+    /// Removes a device; removing an unknown one is a no-op.
+    public func removeDevice(product: String, name: String) throws {
+        try guarded("remove device") {
+            try dbQueue.write { db in
+                try db.execute(sql: "DELETE FROM devices WHERE product = ? AND name = ?", arguments: [product, name])
+            }
+        }
+    }
+}

@@ -1,0 +1,54 @@
+import GRDB
+
+/// The versioned schema of the SQLite state store. Migrations are append-only: a released
+/// migration is never edited; later issues add `v2`, `v3`, ... after `v1`.
+enum StateSchema {
+    static func migrator(newLineage: @escaping @Sendable () -> String) -> DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.execute(sql: """
+                CREATE TABLE meta (
+                    key   TEXT NOT NULL PRIMARY KEY,
+                    value TEXT NOT NULL
+                );
+                CREATE TABLE resources (
+                    kind       TEXT NOT NULL,
+                    name       TEXT NOT NULL CHECK (name <> ''),
+                    id         TEXT,
+                    attributes TEXT NOT NULL CHECK (json_valid(attributes)),
+                    hash       TEXT NOT NULL,
+                    secrets    TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(secrets)),
+                    created_at TEXT NOT NULL,
+                    updated_at TEXT NOT NULL,
+                    PRIMARY KEY (kind, name)
+                );
+                CREATE TABLE history (
+                    serial    INTEGER NOT NULL PRIMARY KEY,
+                    time      TEXT NOT NULL,
+                    added     INTEGER NOT NULL,
+                    changed   INTEGER NOT NULL,
+                    destroyed INTEGER NOT NULL,
+                    by        TEXT NOT NULL,
+                    operation TEXT NOT NULL
+                );
+                CREATE TABLE lock (
+                    slot       INTEGER NOT NULL PRIMARY KEY CHECK (slot = 1),
+                    id         TEXT NOT NULL,
+                    holder     TEXT NOT NULL,
+                    pid        INTEGER NOT NULL,
+                    operation  TEXT NOT NULL,
+                    created_at TEXT NOT NULL
+                );
+                CREATE TABLE devices (
+                    product    TEXT NOT NULL,
+                    name       TEXT NOT NULL,
+                    created_at TEXT NOT NULL,
+                    PRIMARY KEY (product, name)
+                );
+                """)
+            try db.execute(sql: "INSERT INTO meta (key, value) VALUES ('lineage', ?), ('serial', '0')",
+                           arguments: [newLineage()])
+        }
+        return migrator
+    }
+}

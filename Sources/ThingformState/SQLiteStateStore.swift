@@ -60,6 +60,14 @@ public final class SQLiteStateStore: StateStore {
             throw Self.openError(path: path, error)
         }
         try self.init(queue: queue, path: path, environment: environment)
+        // Crash-test seam (used only by the CLI kill test): stall inside the write transaction,
+        // after every row is written and before the commit, so that a SIGKILL lands mid-apply.
+        if let marker = ProcessInfo.processInfo.environment["THINGFORM_TEST_STALL_BEFORE_COMMIT"], !marker.isEmpty {
+            beforeCommitHook = { _ in
+                FileManager.default.createFile(atPath: marker, contents: Data("stalled\n".utf8))
+                sleep(120)
+            }
+        }
     }
 
     /// A private in-memory store (tests, dry runs). Nothing is written to disk.

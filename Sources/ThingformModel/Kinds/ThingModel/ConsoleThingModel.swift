@@ -10,6 +10,8 @@ public enum ConsoleThingModel {
         public var profileProductId: String?
         /// Where each feature's id was written (for `SystemFeatures.validate`).
         public var featureLocations: [String: SourceLocation]
+        /// Where each field of the JSON was written, by path (`properties[power_switch].name`).
+        public var fieldLocations: [String: SourceLocation] = [:]
     }
 
     /// Imports console JSON text. Errors point at `file:line:column` of the JSON text.
@@ -67,7 +69,7 @@ public enum ConsoleThingModel {
         }
         ctx.fieldLocations.merge(sub.fieldLocations) { a, _ in a }
         return ImportResult(definition: definition, diagnostics: ctx.diagnostics, profileProductId: profileProductId,
-                            featureLocations: decoder.featureLocations)
+                            featureLocations: decoder.featureLocations, fieldLocations: ctx.fieldLocations)
     }
 
     /// The full console export (§6.11): `profile` {ProductId, CategoryId ("0" when unset)}, and

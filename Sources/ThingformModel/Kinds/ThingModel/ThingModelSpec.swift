@@ -39,6 +39,7 @@ public struct ThingModelSpec: ResourceSpec {
                     definition = result.definition ?? ThingModelDefinition()
                     importedProfileProductId = result.profileProductId
                     featureLocations = result.featureLocations
+                    ctx.fieldLocations.merge(result.fieldLocations) { a, _ in a }
                 } else {
                     ctx.error(ManifestCode.unreadable, jsonNode, "spec.fromConsoleJson: cannot read the file '\(path)' (\(file))",
                               hint: "The path is relative to the manifest")

@@ -1,0 +1,136 @@
+import Foundation
+
+/// int, float and string definitions (spec/01 §6.6.2-§6.6.4). Values are kept as source text and
+/// checked as text first (no exponent, no leading zeros) because the text is what gets exported;
+/// comparisons use Int64 (int: real exports exceed 32 bits) or Decimal (float: exact, so
+/// `step 0.1 ≤ 0.3 − 0.2` is not decided by binary rounding).
+enum NumberRules {
+    static func isCanonicalInt(_ s: String) -> Bool {
+        var b = Substring(s)
+        if b.first == "-" { b = b.dropFirst() }
+        guard let f = b.first, b.allSatisfy({ $0.isASCII && $0.isNumber }) else { return false }
+        return f != "0" || b.count == 1
+    }
+
+    static func isPlainDecimal(_ s: String) -> Bool {
+        let parts = s.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
+        guard isCanonicalInt(String(parts[0])) else { return false }
+        if parts.count == 2 {
+            return !parts[1].isEmpty && parts[1].allSatisfy { $0.isASCII && $0.isNumber }
+        }
+        return true
+    }
+
+    /// One numeric field's text and node; any scalar is read by its text (YAML `0.0` stays "0.0").
+    private static func text(_ r: inout MappingReader, _ key: String, code: String, required: Bool,
+                             _ ctx: inout DecodeContext) -> (String, Node)? {
+        let path = r.path + "." + key
+        guard let n = required ? r.required(key, code: code, &ctx) : r.node(key, &ctx) else { return nil }
+        guard let s = n.scalar else {
+            ctx.error(code, n, "\(path) must be a number, found \(n.typeName)")
+            return nil
+        }
+        return (s.text, n)
+    }
+
+    static func decode(_ r: inout MappingReader, isInt: Bool, _ ctx: inout DecodeContext) -> DataType? {
+        let code = ThingModelCode.numberDefinition
+        var unit = ""
+        if let n = r.node("unit", &ctx) {
+            if let s = n.scalar, !CharacterRules.hasControlCharacters(s.text) { unit = s.text } else {
+                ctx.error(code, n, "\(r.path).unit must be text without control characters, found \(n.typeName)")
+            }
+        }
+        let min = text(&r, "min", code: code, required: true, &ctx)
+        let max = text(&r, "max", code: code, required: true, &ctx)
+        let start = text(&r, "start", code: code, required: false, &ctx)
+        let step = text(&r, "step", code: code, required: false, &ctx)
+        var ok = min != nil && max != nil
+        var values: [String: Decimal] = [:]
+        for (key, field) in [("min", min), ("max", max), ("start", start), ("step", step)] {
+            guard let (t, node) = field else { continue }
+            let path = "\(r.path).\(key)"
+            if isInt {
+                guard isCanonicalInt(t) else {
+                    ctx.error(code, node, "\(path) must be an integer, found '\(t)'", hint: "Write it like 0, 100 or -5")
+                    ok = false
+                    continue
+                }
+                guard let v = Int64(t) else {
+                    ctx.error(ThingModelCode.numberRange, node, "\(path) \(t) is outside the signed 64-bit range")
+                    ok = false
+                    continue
+                }
+                values[key] = Decimal(v)
+            } else {
+                guard isPlainDecimal(t) else {
+                    ctx.error(code, node, "\(path) must be a decimal number without exponent, found '\(t)'",
+                              hint: "Write it like 0, 0.5 or -24.0")
+                    ok = false
+                    continue
+                }
+                guard let d = Double(t), d.isFinite, let v = Decimal(string: t, locale: Locale(identifier: "en_US_POSIX")) else {
+                    ctx.error(ThingModelCode.numberRange, node, "\(path) \(t) is not a finite number")
+                    ok = false
+                    continue
+                }
+                values[key] = v
+            }
+        }
+        if ok, let lo = values["min"], let hi = values["max"] {
+            if lo > hi {
+                ctx.error(code, max!.1, "\(r.path): min \(min!.0) is greater than max \(max!.0)")
+                ok = false
+            }
+            if let s = values["start"], s < lo || s > hi {
+                ctx.error(code, start!.1, "\(r.path).start \(start!.0) is outside [\(min!.0), \(max!.0)]")
+                ok = false
+            }
+            if let st = values["step"] {
+                if isInt ? st < 1 : st <= 0 {
+                    ctx.error(code, step!.1, "\(r.path).step must be \(isInt ? "at least 1" : "greater than 0"), found \(step!.0)")
+                    ok = false
+                } else if hi > lo, st > hi - lo {
+                    ctx.error(code, step!.1, "\(r.path).step \(step!.0) is larger than max - min")
+                    ok = false
+                }
+            }
+        }
+        guard ok, let min, let max else { return nil }
+        let def = NumberDefinition(unit: unit, step: step?.0 ?? "1", min: min.0, max: max.0, start: start?.0 ?? min.0)
+        return isInt ? .int(def) : .float(def)
+    }
+
+    /// String bounds in UTF-8 bytes: max 1...2048 (E-TM-04 above), min 0...max (E-TM-14).
+    static func decodeString(_ r: inout MappingReader, _ ctx: inout DecodeContext) -> DataType? {
+        let code = ThingModelCode.stringMin
+        let max = text(&r, "max", code: code, required: true, &ctx)
+        let min = text(&r, "min", code: code, required: false, &ctx)
+        var hi: Int?
+        if let (t, n) = max {
+            if !isCanonicalInt(t) {
+                ctx.error(code, n, "\(r.path).max must be an integer, found '\(t)'")
+            } else if let v = Int(t), v <= 2048 {
+                if v < 1 { ctx.error(code, n, "\(r.path).max must be at least 1, found \(t)") } else { hi = v }
+            } else {
+                ctx.error(ThingModelCode.stringMax, n, "\(r.path).max \(t) is greater than 2048 bytes",
+                          hint: "The console allows at most 2048 bytes")
+            }
+        }
+        var lo: Int? = 0
+        if let (t, n) = min {
+            if isCanonicalInt(t), let v = Int(t), v >= 0 {
+                lo = v
+                if let hi, v > hi {
+                    ctx.error(code, n, "\(r.path).min \(t) is greater than max \(max!.0)")
+                    lo = nil
+                }
+            } else {
+                ctx.error(code, n, "\(r.path).min must be a non-negative integer, found '\(t)'")
+                lo = nil
+            }
+        }
+        guard hi != nil, lo != nil, let max else { return nil }
+        return .string(min: min?.0 ?? "0", max: max.0)
+    }
+}

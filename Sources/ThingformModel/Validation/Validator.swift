@@ -87,13 +87,10 @@ public enum Validator {
             }
             out.append(r)
         }
-        for extra in extraChecks { extra(out, &d) }
-        return (DesiredState(resources: out), d)
+        let desired = DesiredState(resources: out)
+        ThingModelChecks.check(desired, &d)
+        return (desired, d)
     }
-
-    /// Further whole-state checks registered by kinds (e.g. thing models against their product's
-    /// advanced features). Pure functions; they only add diagnostics.
-    nonisolated(unsafe) public static var extraChecks: [([Resource], inout Diagnostics) -> Void] = []
 
     static func hintFor(_ kind: Kind, _ name: String, _ all: [Address: Resource], fallback: String? = nil) -> String {
         let names = all.keys.filter { $0.kind == kind }.map(\.name)

@@ -155,3 +155,19 @@ final class PlanFileRoundTripTests: XCTestCase {
         XCTAssertEqual(back.changes, plan.changes)
     }
 }
+
+final class JSONDiffTests: XCTestCase {
+    func testNullCountsAsAbsent() {
+        let a = JSON.object([.init("x", .null), .init("y", .string("1"))])
+        let b = JSON.object([.init("x", .string("2")), .init("y", .null), .init("z", .null)])
+        XCTAssertEqual(JSONDiff.diff(a, b), [FieldChange(path: "x", before: nil, after: .string("2")),
+                                             FieldChange(path: "y", before: .string("1"), after: nil)])
+    }
+
+    func testFeaturesMatchedById() {
+        let p = { (id: String, v: String) in JSON.object([.init("id", .string(id)), .init("v", .string(v))]) }
+        let a = JSON.object([.init("f", .array([p("a", "1"), p("b", "1")]))])
+        let b = JSON.object([.init("f", .array([p("a", "1"), p("c", "1"), p("b", "2")]))])
+        XCTAssertEqual(JSONDiff.diff(a, b).map(\.path), ["f[b].v", "f[c]"])
+    }
+}

@@ -26,10 +26,9 @@ final class DecodingTests: XCTestCase {
         let text = "apiVersion: thingform/v1\nkind: Product\nmetadata:\n  name: [unclosed\nspec: {}\n"
         let errs = errors(text)
         XCTAssertDiagnostic(errs, ManifestCode.syntax)
-        let loc = errs.first { $0.code == ManifestCode.syntax }?.location
-        XCTAssertEqual(loc?.file, Fixture.file)
-        XCTAssertGreaterThanOrEqual(loc?.line ?? 0, 4)
-        XCTAssertGreaterThan(loc?.column ?? 0, 0)
+        // libyaml notices the unclosed flow sequence (opened at 4:9) where `spec` begins: 5:5.
+        XCTAssertDiagnostic(errs, ManifestCode.syntax, at: SourceLocation(file: Fixture.file, line: 5, column: 5))
+        XCTAssertTrue(errs.first?.message.contains("line 4, column 9") ?? false, errs.map(\.description).joined())
     }
 
     // spec/01 §12 case 15 (seed L768, L855)

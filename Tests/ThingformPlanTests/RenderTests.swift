@@ -58,6 +58,17 @@ final class RenderTests: XCTestCase {
         XCTAssertTrue(out.contains("  # Product/smart-light will be published (released)\n  > Product/smart-light: spec.released = false -> true\n"), out)
     }
 
+    func testTextRendersUnpublishBeforeTheUpdate() {
+        let state = Fixture.snapshot(Fixture.load(Fixture.text("released: true")).desired)
+        let out = TextRenderer.render(Fixture.plan(Fixture.text("released: false\ndescription: 客厅"), against: state), color: false)
+        let unpublish = out.range(of: "  < Product/smart-light: spec.released = true -> false\n")
+        let update = out.range(of: "      ~ spec.description = \"\" -> \"客厅\"\n")
+        XCTAssertNotNil(unpublish, out)
+        XCTAssertNotNil(update, out)
+        if let unpublish, let update { XCTAssertLessThan(unpublish.lowerBound, update.lowerBound) }
+        XCTAssertTrue(out.contains("Plan: 0 to add, 1 to change, 0 to destroy."), out)
+    }
+
     func testTextPrintsErrorsAndWarnings() {
         let state = Fixture.snapshot(Fixture.load(Fixture.text()).desired)
         let text = Fixture.text(replacing: [("communication: wifi", "communication: cellular")])

@@ -38,11 +38,21 @@ public enum JSONDiff {
             } else if xa.count == xb.count, xa.allSatisfy(isContainer) {
                 for i in xa.indices { walk(xa[i], xb[i], "\(path)[\(i)]", &out) }
             } else {
-                out.append(FieldChange(path: path, before: a, after: b))
+                emit(path, a, b, &out)
             }
         default:
-            out.append(FieldChange(path: path, before: a, after: b))
+            emit(path, a, b, &out)
         }
+    }
+
+    /// A leaf change. Canonical forms write an unset field as JSON null, so null counts as absent:
+    /// `null -> "x"` is an added field (`before` nil, as `FieldChange` documents), and a plan file
+    /// (which writes nil as null) reads back the very same change. Absent vs null is no change.
+    static func emit(_ path: String, _ a: JSON?, _ b: JSON?, _ out: inout [FieldChange]) {
+        let before = a.flatMap { $0.isNull ? nil : $0 }
+        let after = b.flatMap { $0.isNull ? nil : $0 }
+        if before == nil && after == nil { return }
+        out.append(FieldChange(path: path, before: before, after: after))
     }
 
     static func isContainer(_ j: JSON) -> Bool {

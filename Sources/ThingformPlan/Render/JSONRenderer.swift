@@ -1,0 +1,9 @@
+import ThingformModel
+
+/// The plan for machines: exactly the plan file (`PlanFile.json`), indented, with a final newline.
+/// `plan --format json` prints what `plan --out` saves, so either can be fed to `apply`.
+public enum JSONRenderer {
+    public static func render(_ plan: Plan) -> String {
+        PlanFile.json(plan).pretty + "\n"
+    }
+}

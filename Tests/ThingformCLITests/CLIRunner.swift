@@ -37,8 +37,9 @@ struct CLIRunner {
 
     func path(_ name: String) -> String { directory.appendingPathComponent(name).path }
 
-    /// Starts `thingform args` in the test's folder; stdin is /dev/null (not a terminal).
-    func start(_ args: [String], environment extra: [String: String] = [:]) throws -> (Process, Pipe, Pipe) {
+    /// Starts `thingform args` in the test's folder; stdin is /dev/null (not a terminal). With
+    /// `discardOutput`, output goes to /dev/null (a child nobody reads must not block on a full pipe).
+    func start(_ args: [String], environment extra: [String: String] = [:], discardOutput: Bool = false) throws -> (Process, Pipe, Pipe) {
         let p = Process()
         p.executableURL = CLIRunner.binary
         p.arguments = args
@@ -50,8 +51,8 @@ struct CLIRunner {
         p.environment = env
         p.standardInput = FileHandle.nullDevice
         let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
+        p.standardOutput = discardOutput ? FileHandle.nullDevice : out
+        p.standardError = discardOutput ? FileHandle.nullDevice : err
         try p.run()
         return (p, out, err)
     }

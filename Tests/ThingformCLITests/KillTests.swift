@@ -20,7 +20,7 @@ final class KillTests: XCTestCase {
         for i in 0..<3 { try FileManager.default.removeItem(atPath: cli.path("large/product-0000\(i).yaml")) }
         let marker = cli.path("stalled")
         let (p, _, _) = try cli.start(["apply", "large", "--auto-approve", "--state", "s.db"],
-                                      environment: ["THINGFORM_TEST_STALL_BEFORE_COMMIT": marker])
+                                      environment: ["THINGFORM_TEST_STALL_BEFORE_COMMIT": marker], discardOutput: true)
         let deadline = Date().addingTimeInterval(240)
         while !FileManager.default.fileExists(atPath: marker) {
             XCTAssertTrue(p.isRunning, "the apply ended before reaching its commit")

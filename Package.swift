@@ -45,7 +45,9 @@ let package = Package(
         .testTarget(name: "ThingformStateTests", dependencies: ["ThingformState"]),
         .testTarget(name: "ThingformPlanTests", dependencies: ["ThingformPlan", "ThingformManifest"]),
         .testTarget(name: "ThingformApplyTests", dependencies: ["ThingformApply", "ThingformManifest"]),
-        .testTarget(name: "ThingformCLITests", dependencies: ["ThingformModel", "ThingformState", "ThingformFixtures"]),
+        .testTarget(name: "ThingformCLITests", dependencies: [
+            "ThingformModel", "ThingformState", "ThingformFixtures", .product(name: "Crypto", package: "swift-crypto"),
+        ]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -205,8 +205,15 @@ struct PlanContext {
             }
         }
         if replace {
-            changes.append(Change(address: r.address, action: .replace, id: stored.id, before: before, after: r.attributes, fields: fields,
+            // The new product is created unreleased and published last, like a create.
+            let after = willBeReleased ? r.attributes.setting("spec", r.spec.setting("released", .bool(false))) : r.attributes
+            changes.append(Change(address: r.address, action: .replace, id: stored.id, before: before, after: after,
+                                  fields: fields.filter { $0.path != "spec.released" },
                                   reason: fields.filter(\.forcesReplacement).map(\.path).joined(separator: ", ") + " forces replacement"))
+            if willBeReleased {
+                changes.append(Change(address: r.address, action: .publish, after: r.attributes,
+                                      fields: [FieldChange(path: "spec.released", before: .bool(false), after: .bool(true))]))
+            }
             return
         }
         let others = fields.filter { $0.path != "spec.released" }

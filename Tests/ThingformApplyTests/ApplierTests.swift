@@ -122,6 +122,15 @@ final class ApplierTests: XCTestCase {
         XCTAssertEqual(after.resources[Address(.instance, "pub")]?.id, before.resources[Address(.instance, "pub")]?.id)
     }
 
+    func testReplaceTogetherWithReleaseCreatesUnreleasedThenPublishesLast() throws {
+        let store = try SQLiteStateStore.inMemory()
+        try apply(Self.instance + "---\n" + Self.product(), to: store)
+        let (plan, _) = try apply(Self.instance + "---\n" + Self.product(communication: "cellular", released: true), to: store, allowReplace: true)
+        XCTAssertEqual(plan.changes.map(\.action), [.replace, .publish])
+        XCTAssertEqual(plan.changes[0].after?["spec"]?["released"], .bool(false))
+        XCTAssertEqual(try store.snapshot().resources[Address(.product, "lamp")]?.attributes["spec"]?["released"], .bool(true))
+    }
+
     func testUnpublishThenUpdateIsOneApplyEndingUnreleasedWithTheNewModel() throws {
         let store = try SQLiteStateStore.inMemory()
         try apply(Self.instance + "---\n" + Self.product(released: true), to: store)

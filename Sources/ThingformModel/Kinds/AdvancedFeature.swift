@@ -5,6 +5,25 @@ public enum AdvancedFeature: String, CaseIterable, Sendable {
 
     public static let allKeys = allCases.map(\.rawValue)
 
+    /// Reads a list of feature keys (an instance's `entitlements`, a product's `advancedFeatures`):
+    /// unknown keys are errors, duplicates collapse, the result is sorted (canonical).
+    public static func readList(_ node: Node, path: String, _ ctx: inout DecodeContext) -> [String] {
+        guard let items = node.items else {
+            ctx.error(ManifestCode.wrongType, node, "\(path) must be a list, found \(node.typeName)")
+            return []
+        }
+        var out: [String] = []
+        for item in items {
+            guard let k = item.scalar?.text, AdvancedFeature(rawValue: k) != nil else {
+                ctx.error(AdvancedFeatureCode.unknown, item, "\(path): unknown advanced feature \(item.typeName)",
+                          hint: "Allowed: \(allKeys.joined(separator: ", "))")
+                continue
+            }
+            if !out.contains(k) { out.append(k) }
+        }
+        return out.sorted()
+    }
+
     /// Control authorization is only offered for these categories (spec/06 §7, seed L9521-9523: Smart Life - Electrical Lighting - Intelligent Control Screen; Smart Life - Gateway Central Control - Central Control Panel).
     public static let controlAuthorizationCategories = ["智慧生活/电工照明/智能中控屏", "智慧生活/网关中控/中控面板"]
 }

@@ -28,22 +28,7 @@ public struct InstanceSpec: ResourceSpec {
         let editionNode = r.node("edition", &ctx)
         let unitsNode = r.node("units", &ctx)
         let expiresNode = r.node("expiresAt", &ctx)
-        entitlements = []
-        if let n = r.node("entitlements", &ctx) {
-            if let items = n.items {
-                for item in items {
-                    guard let k = item.scalar?.text, AdvancedFeature(rawValue: k) != nil else {
-                        ctx.error(AdvancedFeatureCode.unknown, item, "spec.entitlements: unknown advanced feature \(item.typeName)",
-                                  hint: "Allowed: \(AdvancedFeature.allKeys.joined(separator: ", "))")
-                        continue
-                    }
-                    if !entitlements.contains(k) { entitlements.append(k) }
-                }
-                entitlements.sort()
-            } else {
-                ctx.error(ManifestCode.wrongType, n, "spec.entitlements must be a list, found \(n.typeName)")
-            }
-        }
+        entitlements = r.node("entitlements", &ctx).map { AdvancedFeature.readList($0, path: "spec.entitlements", &ctx) } ?? []
         limits = []
         if let n = r.node("limits", &ctx), var lr = MappingReader(n, path: "spec.limits", what: "limits", &ctx) {
             for key in InstanceSpec.limitKeys {

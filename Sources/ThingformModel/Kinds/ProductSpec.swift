@@ -81,22 +81,7 @@ public struct ProductSpec: ResourceSpec {
             lr.finish(&ctx)
         }
         released = r.bool("released", &ctx) ?? false
-        advancedFeatures = []
-        if let n = r.node("advancedFeatures", &ctx) {
-            if let items = n.items {
-                for item in items {
-                    guard let k = item.scalar?.text, AdvancedFeature(rawValue: k) != nil else {
-                        ctx.error(AdvancedFeatureCode.unknown, item, "spec.advancedFeatures: unknown advanced feature \(item.typeName)",
-                                  hint: "Allowed: \(AdvancedFeature.allKeys.joined(separator: ", "))")
-                        continue
-                    }
-                    if !advancedFeatures.contains(k) { advancedFeatures.append(k) }
-                }
-                advancedFeatures.sort()
-            } else {
-                ctx.error(ManifestCode.wrongType, n, "spec.advancedFeatures must be a list, found \(n.typeName)")
-            }
-        }
+        advancedFeatures = r.node("advancedFeatures", &ctx).map { AdvancedFeature.readList($0, path: "spec.advancedFeatures", &ctx) } ?? []
         r.finish(&ctx)
         guard let instance, let displayName, let category, let communication else { return nil }
         self.instance = instance

@@ -37,6 +37,12 @@ enum RenderSupport {
         return redacted(value).compact
     }
 
+    /// Whether a key can be printed unquoted: it starts with a letter or `_`.
+    static func isBareKey(_ key: String) -> Bool {
+        guard let first = key.unicodeScalars.first else { return false }
+        return first == "_" || first.properties.isAlphabetic
+    }
+
     /// Absent and JSON null both read as "no value" when choosing `+`, `~` or `-`.
     static func hasValue(_ value: JSON?) -> Bool {
         guard let value else { return false }

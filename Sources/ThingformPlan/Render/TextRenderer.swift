@@ -68,7 +68,8 @@ public enum TextRenderer {
         var rows: [(sym: String?, name: String, value: [String], comment: String?)] = []
         switch c.action {
         case .create:
-            rows.append(("+", "id", [RenderSupport.knownAfterApply], nil))
+            // A thing model is part of its product: it gets no platform id of its own.
+            if c.address.kind != .thingModel { rows.append(("+", "id", [RenderSupport.knownAfterApply], nil)) }
             for f in c.after?.fields ?? [] {
                 if f.name == "spec", let spec = f.value.fields {
                     for s in spec where !s.value.isNull {
@@ -125,11 +126,13 @@ public enum TextRenderer {
         case let .object(fields) where !fields.isEmpty:
             let shown = fields.filter { !$0.value.isNull }
             if shown.isEmpty { return ["{}"] }
-            let width = shown.map(\.name.count).max() ?? 0
+            let width = shown.map { RenderSupport.isBareKey($0.name) ? $0.name.count : $0.name.count + 2 }.max() ?? 0
             var out = ["{"]
             for f in shown {
                 let v = nested(f.value, path: path + "." + f.name, sym: sym, indent: inner, p)
-                out.append("\(inner)\(p.symbol(sym)) \(f.name)\(String(repeating: " ", count: width - f.name.count)) = \(v[0])")
+                // Keys that are not identifiers (mapping keys "0", "1") are quoted, as in HCL.
+                let key = RenderSupport.isBareKey(f.name) ? f.name : JSON.string(f.name).compact
+                out.append("\(inner)\(p.symbol(sym)) \(key)\(String(repeating: " ", count: max(0, width - key.count))) = \(v[0])")
                 out.append(contentsOf: v.dropFirst())
             }
             out.append(close + "}")

@@ -31,7 +31,11 @@ run: build
 ## test: every test (unit, CLI, kill test).
 test: deps
 	swift build --build-tests
-	swift test --skip-build
+	@set -o pipefail; swift test --skip-build --disable-swift-testing 2>&1 | tee .build/test.log
+	@# The plain closing line CI reads: N passed, N failed.
+	@grep -E "^\s*Executed [0-9]+ tests?, with [0-9]+ failures?" .build/test.log | tail -1 | \
+	  sed -E 's/^\s*Executed ([0-9]+) tests?, with ([0-9]+) failures?.*/\1 \2/' | \
+	  awk '{ print "tests: " $$1 - $$2 " passed, " $$2 " failed" }'
 
 ## bench: the package-benchmark suites (release builds): no-change plan and full apply of 10,000 products.
 bench: deps

@@ -4,7 +4,11 @@ public struct DecodeContext {
     public var file: String
     public var address: String?
     public var diagnostics = Diagnostics()
+    /// Positions recorded per field path. Only filled when `recordsFields` is set (console JSON
+    /// imports, whose positions are in another file); manifest positions are found on demand by
+    /// walking the document (`Resource.location(of:)`), which keeps decoding fast.
     public var fieldLocations: [String: SourceLocation] = [:]
+    public var recordsFields = false
     /// Reads a file named relative to this manifest (e.g. `fromConsoleJson`); I/O is injected so
     /// decoding stays pure.
     public var readFile: @Sendable (String) -> String? = { _ in nil }
@@ -24,7 +28,8 @@ public struct DecodeContext {
         diagnostics.warning(code, at: location(node), address: address, message, hint: hint)
     }
 
-    public mutating func record(_ path: String, _ node: Node) {
-        fieldLocations[path] = location(node)
+    public mutating func record(_ path: @autoclosure () -> String, _ node: Node) {
+        guard recordsFields else { return }
+        fieldLocations[path()] = location(node)
     }
 }

@@ -4,7 +4,10 @@ public struct MappingReader {
     public let node: Node
     public let path: String
     private var pairs: [Node.Pair]
-    private var consumed: Set<String> = []
+    /// Which pairs were read, by index (a Set of keys costs more than the decoding itself).
+    private var consumed: [Bool]
+    /// Keys asked for that the mapping does not have (for "allowed" hints).
+    private var askedAbsent: [String] = []
 
     /// nil (and an error) when `node` is not a mapping. Duplicate keys are errors.
     public init?(_ node: Node, path: String, what: String, _ ctx: inout DecodeContext) {
@@ -15,15 +18,18 @@ public struct MappingReader {
         self.node = node
         self.path = path
         self.pairs = pairs
-        var seen: Set<String> = []
-        for p in pairs {
-            let k = p.key.scalar?.text ?? ""
-            if !seen.insert(k).inserted {
-                ctx.error(ManifestCode.duplicateKey, p.key, "duplicate key '\(k)' in \(path.isEmpty ? what : path)",
+        consumed = Array(repeating: false, count: pairs.count)
+        // Mappings are small: a quadratic scan beats hashing every key.
+        for i in pairs.indices.dropFirst() {
+            let k = pairs[i].key.scalar?.text ?? ""
+            if pairs[..<i].contains(where: { ($0.key.scalar?.text ?? "") == k }) {
+                ctx.error(ManifestCode.duplicateKey, pairs[i].key, "duplicate key '\(k)' in \(path.isEmpty ? what : path)",
                           hint: "Each key may appear once")
             }
         }
     }
+
+    func index(of key: String) -> Int? { pairs.firstIndex { $0.key.scalar?.text == key } }
 
     public var keys: [String] { pairs.compactMap { $0.key.scalar?.text } }
 
@@ -31,8 +37,12 @@ public struct MappingReader {
 
     /// The raw node under `key`; marks it as known. A null value counts as absent.
     public mutating func node(_ key: String, _ ctx: inout DecodeContext) -> Node? {
-        consumed.insert(key)
-        guard let pair = pairs.first(where: { $0.key.scalar?.text == key }) else { return nil }
+        guard let i = index(of: key) else {
+            askedAbsent.append(key)
+            return nil
+        }
+        consumed[i] = true
+        let pair = pairs[i]
         ctx.record(fieldPath(key), pair.key)
         return pair.value.isNull ? nil : pair.value
     }
@@ -118,9 +128,12 @@ public struct MappingReader {
 
     /// Reports every key that was not read as an unknown field, suggesting the closest known one.
     public func finish(known extra: [String] = [], _ ctx: inout DecodeContext) {
-        let known = Array(consumed) + extra
-        for p in pairs {
-            guard let k = p.key.scalar?.text, !consumed.contains(k), !extra.contains(k) else { continue }
+        guard consumed.contains(false) else { return }
+        var known = askedAbsent + extra
+        for (i, p) in pairs.enumerated() where consumed[i] { if let k = p.key.scalar?.text { known.append(k) } }
+        known = Array(Set(known))
+        for (i, p) in pairs.enumerated() {
+            guard !consumed[i], let k = p.key.scalar?.text, !extra.contains(k) else { continue }
             let where_ = path.isEmpty ? "" : " in \(path)"
             var hint = "Allowed: \(known.sorted().joined(separator: ", "))"
             if let s = Suggest.closest(to: k, in: known) { hint = "Did you mean '\(s)'? " + hint }

@@ -12,18 +12,22 @@ public struct Resource: Sendable {
     public var hash: String
     /// Resources this one refers to by name (they must exist, and are created first).
     public var references: [Address]
-    /// Where each field was written (`spec.name` -> file:line:col), so that plan-time errors
-    /// about a field point at it.
+    /// Positions recorded while decoding, for fields written in another file (a console JSON
+    /// import); they win over `document`.
     public var fieldLocations: [String: SourceLocation]
+    /// The document as written, so that plan-time errors about a field point at it (found on
+    /// demand: recording every field's position up front would cost more than the whole parse).
+    public var document: Node?
 
     public init(address: Address, location: SourceLocation, attributes: JSON, references: [Address],
-                fieldLocations: [String: SourceLocation]) {
+                fieldLocations: [String: SourceLocation] = [:], document: Node? = nil) {
         self.address = address
         self.location = location
         self.attributes = attributes
         self.hash = Resource.hash(of: attributes)
         self.references = references
         self.fieldLocations = fieldLocations
+        self.document = document
     }
 
     public var spec: JSON { attributes["spec"] ?? .object([]) }
@@ -37,14 +41,18 @@ public struct Resource: Sendable {
             guard let cut = p.lastIndex(where: { $0 == "." || $0 == "[" }) else { break }
             p = String(p[..<cut])
         }
-        return location
+        guard let document else { return location }
+        return DocumentPath.find(path, in: document).map { $0.location(in: location.file) } ?? location
     }
 
     public static func hash(of attributes: JSON) -> String {
-        let digest = SHA256.hash(data: Array(attributes.compact.utf8))
-        return digest.map { b in
-            let s = String(b, radix: 16)
-            return b < 16 ? "0" + s : s
-        }.joined()
+        let digest = SHA256.hash(data: attributes.compactBytes)
+        var hex: [UInt8] = []
+        hex.reserveCapacity(64)
+        for b in digest {
+            hex.append(JSON.hexDigits[Int(b >> 4)])
+            hex.append(JSON.hexDigits[Int(b & 0x0F)])
+        }
+        return String(decoding: hex, as: UTF8.self)
     }
 }

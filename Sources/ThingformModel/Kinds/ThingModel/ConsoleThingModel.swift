@@ -19,6 +19,8 @@ public enum ConsoleThingModel {
     public static func importJSON(_ text: String, file: String, compat: Compat = .strict,
                                   expectedProductId: String? = nil, address: String? = nil) -> ImportResult {
         var ctx = DecodeContext(file: file, address: address)
+        // Plan errors about an imported model point into the JSON file: record positions here.
+        ctx.recordsFields = true
         let root: Node
         do {
             root = try JSONReader.parse(text)
@@ -36,6 +38,7 @@ public enum ConsoleThingModel {
     /// Document-shape errors (wrong type, missing field, duplicate key) become E-TM-20 here.
     static func decode(_ root: Node, compat: Compat, expectedProductId: String?, _ ctx: inout DecodeContext) -> ImportResult {
         var sub = DecodeContext(file: ctx.file, address: ctx.address)
+        sub.recordsFields = true
         sub.readFile = ctx.readFile
         var profileProductId: String?
         var definition: ThingModelDefinition?

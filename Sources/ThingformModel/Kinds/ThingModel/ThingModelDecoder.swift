@@ -401,6 +401,7 @@ struct ThingModelDecoder {
         let path = join(r.path, "arrayInfo")
         guard let n = r.required("arrayInfo", code: ThingModelCode.arrayDefinition, &ctx) else { return nil }
         var sub = DecodeContext(file: ctx.file, address: ctx.address)
+        sub.recordsFields = ctx.recordsFields
         sub.readFile = ctx.readFile
         let element = dataType(n, path: path, position: .element, &sub)
         for d in sub.diagnostics.items {

@@ -66,8 +66,16 @@ public enum ManifestLoader {
             return String(decoding: data, as: UTF8.self)
         }
         var resources: [Resource] = []
-        for node in nodes {
-            if let r = ResourceDecoder.decode(Document(file: file, root: node), readFile: reader, into: &d) { resources.append(r) }
+        for (index, node) in nodes.enumerated() {
+            guard var r = ResourceDecoder.decode(Document(file: file, root: node), readFile: reader, into: &d) else { continue }
+            // Positions of fields are found again only when a plan needs one (an error about a
+            // field): parse the text once more then, rather than keep every document in memory.
+            r.locator = { path in
+                guard let docs = try? YAMLReader.documents(text), index < docs.count,
+                      let found = DocumentPath.find(path, in: docs[index]) else { return nil }
+                return found.location(in: file)
+            }
+            resources.append(r)
         }
         return (resources, d)
     }

@@ -47,9 +47,16 @@ public enum YAMLReader {
     }
 
     struct Builder {
-        enum Frame {
-            case mapping(pairs: [Node.Pair], key: Node?, line: Int, column: Int, anchor: String?)
-            case sequence(items: [Node], line: Int, column: Int, anchor: String?)
+        /// An open mapping or sequence. Mutated in place on the stack (no enum payload copies:
+        /// this loop runs once per YAML event, millions of times for a large plan).
+        struct Frame {
+            var isMapping: Bool
+            var pairs: [Node.Pair] = []
+            var items: [Node] = []
+            var key: Node?
+            var line: Int
+            var column: Int
+            var anchor: String?
         }
 
         var stack: [Frame] = []
@@ -87,17 +94,14 @@ public enum YAMLReader {
                 }
                 add(node)
             case YAML_SEQUENCE_START_EVENT:
-                stack.append(.sequence(items: [], line: line, column: column, anchor: Builder.cString(e.data.sequence_start.anchor)))
+                stack.append(Frame(isMapping: false, line: line, column: column, anchor: Builder.cString(e.data.sequence_start.anchor)))
             case YAML_MAPPING_START_EVENT:
-                stack.append(.mapping(pairs: [], key: nil, line: line, column: column, anchor: Builder.cString(e.data.mapping_start.anchor)))
+                stack.append(Frame(isMapping: true, line: line, column: column, anchor: Builder.cString(e.data.mapping_start.anchor)))
             case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
-                let node: Node
-                let anchor: String?
-                switch stack.removeLast() {
-                case let .sequence(items, l, c, a): node = Node(.sequence(items), line: l, column: c); anchor = a
-                case let .mapping(pairs, _, l, c, a): node = Node(.mapping(pairs), line: l, column: c); anchor = a
-                }
-                if let anchor { anchors[anchor] = node }
+                let f = stack.removeLast()
+                let node = f.isMapping ? Node(.mapping(f.pairs), line: f.line, column: f.column)
+                                       : Node(.sequence(f.items), line: f.line, column: f.column)
+                if let anchor = f.anchor { anchors[anchor] = node }
                 add(node)
             default:
                 break
@@ -105,21 +109,18 @@ public enum YAMLReader {
         }
 
         mutating func add(_ node: Node) {
-            guard let top = stack.popLast() else {
+            let top = stack.count - 1
+            guard top >= 0 else {
                 if !node.isNull { documents.append(node) }
                 return
             }
-            switch top {
-            case .sequence(var items, let l, let c, let a):
-                items.append(node)
-                stack.append(.sequence(items: items, line: l, column: c, anchor: a))
-            case .mapping(var pairs, let key, let l, let c, let a):
-                if let key {
-                    pairs.append(Node.Pair(key: key, value: node))
-                    stack.append(.mapping(pairs: pairs, key: nil, line: l, column: c, anchor: a))
-                } else {
-                    stack.append(.mapping(pairs: pairs, key: node, line: l, column: c, anchor: a))
-                }
+            if !stack[top].isMapping {
+                stack[top].items.append(node)
+            } else if let key = stack[top].key {
+                stack[top].pairs.append(Node.Pair(key: key, value: node))
+                stack[top].key = nil
+            } else {
+                stack[top].key = node
             }
         }
     }

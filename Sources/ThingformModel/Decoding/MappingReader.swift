@@ -77,7 +77,7 @@ public struct MappingReader {
         return MappingReader.bool(n, path: fieldPath(key), &ctx)
     }
 
-    public static func bool(_ n: Node, path: String, _ ctx: inout DecodeContext) -> Bool? {
+    public static func bool(_ n: Node, path: @autoclosure () -> String, _ ctx: inout DecodeContext) -> Bool? {
         if let s = n.scalar, s.plain {
             switch s.text {
             case "true", "True", "TRUE": return true
@@ -85,7 +85,7 @@ public struct MappingReader {
             default: break
             }
         }
-        ctx.error(ManifestCode.wrongType, n, "\(path) must be true or false, found \(n.typeName)")
+        ctx.error(ManifestCode.wrongType, n, "\(path()) must be true or false, found \(n.typeName)")
         return nil
     }
 

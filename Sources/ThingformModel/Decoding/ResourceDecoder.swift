@@ -73,6 +73,6 @@ public enum ResourceDecoder {
         }
         attrs.append(.init("spec", spec.canonical))
         return Resource(address: address, location: ctx.location(doc.root), attributes: .object(attrs),
-                        references: spec.references, fieldLocations: ctx.fieldLocations, document: doc.root)
+                        references: spec.references, fieldLocations: ctx.fieldLocations)
     }
 }

@@ -15,19 +15,20 @@ public struct Resource: Sendable {
     /// Positions recorded while decoding, for fields written in another file (a console JSON
     /// import); they win over `document`.
     public var fieldLocations: [String: SourceLocation]
-    /// The document as written, so that plan-time errors about a field point at it (found on
-    /// demand: recording every field's position up front would cost more than the whole parse).
-    public var document: Node?
+    /// Finds where a field was written, so that plan-time errors about a field point at it. The
+    /// loader supplies it (it re-reads the document on demand): recording every field's position
+    /// up front, or keeping every parsed document, would cost more than the whole parse.
+    public var locator: (@Sendable (String) -> SourceLocation?)?
 
     public init(address: Address, location: SourceLocation, attributes: JSON, references: [Address],
-                fieldLocations: [String: SourceLocation] = [:], document: Node? = nil) {
+                fieldLocations: [String: SourceLocation] = [:], locator: (@Sendable (String) -> SourceLocation?)? = nil) {
         self.address = address
         self.location = location
         self.attributes = attributes
         self.hash = Resource.hash(of: attributes)
         self.references = references
         self.fieldLocations = fieldLocations
-        self.document = document
+        self.locator = locator
     }
 
     public var spec: JSON { attributes["spec"] ?? .object([]) }
@@ -41,8 +42,7 @@ public struct Resource: Sendable {
             guard let cut = p.lastIndex(where: { $0 == "." || $0 == "[" }) else { break }
             p = String(p[..<cut])
         }
-        guard let document else { return location }
-        return DocumentPath.find(path, in: document).map { $0.location(in: location.file) } ?? location
+        return locator?(path) ?? location
     }
 
     public static func hash(of attributes: JSON) -> String {

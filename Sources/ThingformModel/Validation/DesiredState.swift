@@ -5,7 +5,9 @@ public struct DesiredState: Sendable {
     public var byAddress: [Address: Resource]
 
     public init(resources: [Resource]) {
-        self.resources = resources.sorted { $0.address < $1.address }
+        // Sort indices, not the (large) resources themselves.
+        let order = resources.indices.sorted { resources[$0].address < resources[$1].address }
+        self.resources = order.map { resources[$0] }
         var map: [Address: Resource] = [:]
         map.reserveCapacity(resources.count)
         for r in resources { map[r.address] = r }

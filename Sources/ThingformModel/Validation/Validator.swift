@@ -7,7 +7,9 @@ public enum Validator {
         var byAddress: [Address: Resource] = [:]
         var unique: [Resource] = []
         // Duplicate names: the first in file order wins, every later one is an error.
-        for r in resources.sorted(by: { $0.location < $1.location }) {
+        // The loader hands resources over in file order already; sort only when they are not.
+        let inOrder = zip(resources, resources.dropFirst()).allSatisfy { !($1.location < $0.location) }
+        for r in inOrder ? resources : resources.sorted(by: { $0.location < $1.location }) {
             if let first = byAddress[r.address] {
                 d.error(ManifestCode.duplicateName, at: r.location, address: r.address.description,
                         "\(r.address) is declared twice (first at \(first.location))", hint: "Names are unique per kind; rename one")

@@ -51,7 +51,9 @@ struct PlanCommand: ParsableCommand {
 /// Loading manifests and planning against the store: shared by plan and apply.
 enum Planning {
     static func plan(paths: [String], state: StateOptions, allowReplace: Bool) throws -> Plan {
+        let clock = PhaseClock()
         let loaded = ManifestLoader.load(paths: paths)
+        clock.lap("load \(loaded.files.count) files, \(loaded.desired.resources.count) resources")
         let snapshot: Snapshot
         if loaded.diagnostics.hasErrors {
             // No need to touch the store when the manifests are broken.
@@ -60,7 +62,23 @@ enum Planning {
         }
         let store = try state.open()
         do { snapshot = try store.snapshot() } catch let e as StateError { throw CLIError(e.description) }
-        return Planner(options: .init(allowReplace: allowReplace)).plan(desired: loaded.desired, snapshot: snapshot,
-                                                                         diagnostics: loaded.diagnostics.sorted)
+        clock.lap("snapshot of \(snapshot.resources.count) resources")
+        let plan = Planner(options: .init(allowReplace: allowReplace)).plan(desired: loaded.desired, snapshot: snapshot,
+                                                                             diagnostics: loaded.diagnostics.sorted)
+        clock.lap("plan")
+        return plan
+    }
+}
+
+/// Phase timings on stderr when THINGFORM_TIMINGS is set: where a slow plan spends its time.
+final class PhaseClock {
+    let enabled = ProcessInfo.processInfo.environment["THINGFORM_TIMINGS"] != nil
+    var last = DispatchTime.now()
+
+    func lap(_ what: @autoclosure () -> String) {
+        guard enabled else { return }
+        let now = DispatchTime.now()
+        printError(String(format: "timing: %7.1f ms  %@", Double(now.uptimeNanoseconds - last.uptimeNanoseconds) / 1e6, what()))
+        last = now
     }
 }

@@ -6,32 +6,40 @@ import Foundation
 /// `step 0.1 ≤ 0.3 − 0.2` is not decided by binary rounding).
 enum NumberRules {
     static func isCanonicalInt(_ s: String) -> Bool {
-        var b = Substring(s)
-        if b.first == "-" { b = b.dropFirst() }
-        guard let f = b.first, b.allSatisfy({ $0.isASCII && $0.isNumber }) else { return false }
-        return f != "0" || b.count == 1
+        var s = s
+        return s.withUTF8 { isCanonicalInt($0[...]) }
+    }
+
+    /// `-?(0|[1-9][0-9]*)` on bytes (the decoder runs this for every bound of every feature).
+    static func isCanonicalInt(_ b: Slice<UnsafeBufferPointer<UInt8>>) -> Bool {
+        var b = b
+        if b.first == UInt8(ascii: "-") { b = b.dropFirst() }
+        guard let f = b.first, b.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return false }
+        return f != UInt8(ascii: "0") || b.count == 1
     }
 
     static func isPlainDecimal(_ s: String) -> Bool {
-        let parts = s.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
-        guard isCanonicalInt(String(parts[0])) else { return false }
-        if parts.count == 2 {
-            return !parts[1].isEmpty && parts[1].allSatisfy { $0.isASCII && $0.isNumber }
+        var s = s
+        return s.withUTF8 { bytes in
+            guard let dot = bytes.firstIndex(of: UInt8(ascii: ".")) else { return isCanonicalInt(bytes[...]) }
+            let fraction = bytes[(dot + 1)...]
+            return isCanonicalInt(bytes[..<dot]) && !fraction.isEmpty && fraction.allSatisfy { $0 >= 0x30 && $0 <= 0x39 }
         }
-        return true
     }
 
     /// One numeric field's text and node; any scalar is read by its text (YAML `0.0` stays "0.0").
     private static func text(_ r: inout MappingReader, _ key: String, code: String, required: Bool,
                              _ ctx: inout DecodeContext) -> (String, Node)? {
-        let path = r.path + "." + key
         guard let n = required ? r.required(key, code: code, &ctx) : r.node(key, &ctx) else { return nil }
         guard let s = n.scalar else {
-            ctx.error(code, n, "\(path) must be a number, found \(n.typeName)")
+            ctx.error(code, n, "\(r.path).\(key) must be a number, found \(n.typeName)")
             return nil
         }
         return (s.text, n)
     }
+
+    /// Created once: making a Locale per value cost more than the rest of the decoding.
+    static let posix = Locale(identifier: "en_US_POSIX")
 
     static func decode(_ r: inout MappingReader, isInt: Bool, _ ctx: inout DecodeContext) -> DataType? {
         let code = ThingModelCode.numberDefinition
@@ -46,52 +54,72 @@ enum NumberRules {
         let start = text(&r, "start", code: code, required: false, &ctx)
         let step = text(&r, "step", code: code, required: false, &ctx)
         var ok = min != nil && max != nil
-        var values: [String: Decimal] = [:]
-        for (key, field) in [("min", min), ("max", max), ("start", start), ("step", step)] {
+        // Decoded values, [min, max, start, step]: Int64 for int, exact Decimal for float.
+        var ints: [Int64?] = [nil, nil, nil, nil]
+        var decimals: [Decimal?] = [nil, nil, nil, nil]
+        for (i, (key, field)) in [("min", min), ("max", max), ("start", start), ("step", step)].enumerated() {
             guard let (t, node) = field else { continue }
-            let path = "\(r.path).\(key)"
             if isInt {
                 guard isCanonicalInt(t) else {
-                    ctx.error(code, node, "\(path) must be an integer, found '\(t)'", hint: "Write it like 0, 100 or -5")
+                    ctx.error(code, node, "\(r.path).\(key) must be an integer, found '\(t)'", hint: "Write it like 0, 100 or -5")
                     ok = false
                     continue
                 }
                 guard let v = Int64(t) else {
-                    ctx.error(ThingModelCode.numberRange, node, "\(path) \(t) is outside the signed 64-bit range")
+                    ctx.error(ThingModelCode.numberRange, node, "\(r.path).\(key) \(t) is outside the signed 64-bit range")
                     ok = false
                     continue
                 }
-                values[key] = Decimal(v)
+                ints[i] = v
             } else {
                 guard isPlainDecimal(t) else {
-                    ctx.error(code, node, "\(path) must be a decimal number without exponent, found '\(t)'",
+                    ctx.error(code, node, "\(r.path).\(key) must be a decimal number without exponent, found '\(t)'",
                               hint: "Write it like 0, 0.5 or -24.0")
                     ok = false
                     continue
                 }
-                guard let d = Double(t), d.isFinite, let v = Decimal(string: t, locale: Locale(identifier: "en_US_POSIX")) else {
-                    ctx.error(ThingModelCode.numberRange, node, "\(path) \(t) is not a finite number")
+                guard let d = Double(t), d.isFinite, let v = Decimal(string: t, locale: posix) else {
+                    ctx.error(ThingModelCode.numberRange, node, "\(r.path).\(key) \(t) is not a finite number")
                     ok = false
                     continue
                 }
-                values[key] = v
+                decimals[i] = v
             }
         }
-        if ok, let lo = values["min"], let hi = values["max"] {
-            if lo > hi {
+        if ok {
+            // Compare as Int64 (int) or Decimal (float); `range` is max - min (nil when it overflows).
+            let order: (Int, Int) -> Int? = { a, b in
+                if isInt {
+                    guard let x = ints[a], let y = ints[b] else { return nil }
+                    return x < y ? -1 : (x == y ? 0 : 1)
+                }
+                guard let x = decimals[a], let y = decimals[b] else { return nil }
+                return x < y ? -1 : (x == y ? 0 : 1)
+            }
+            if order(0, 1) == 1 {
                 ctx.error(code, max!.1, "\(r.path): min \(min!.0) is greater than max \(max!.0)")
                 ok = false
             }
-            if let s = values["start"], s < lo || s > hi {
+            if let a = order(2, 0), let b = order(2, 1), a < 0 || b > 0 {
                 ctx.error(code, start!.1, "\(r.path).start \(start!.0) is outside [\(min!.0), \(max!.0)]")
                 ok = false
             }
-            if let st = values["step"] {
-                if isInt ? st < 1 : st <= 0 {
-                    ctx.error(code, step!.1, "\(r.path).step must be \(isInt ? "at least 1" : "greater than 0"), found \(step!.0)")
+            if let stepText = step {
+                let tooSmall = isInt ? (ints[3].map { $0 < 1 } ?? false) : (decimals[3].map { $0 <= 0 } ?? false)
+                let tooLarge: Bool
+                if isInt, let lo = ints[0], let hi = ints[1], let st = ints[3], hi > lo {
+                    let (range, overflow) = hi.subtractingReportingOverflow(lo)
+                    tooLarge = !overflow && st > range
+                } else if !isInt, let lo = decimals[0], let hi = decimals[1], let st = decimals[3], hi > lo {
+                    tooLarge = st > hi - lo
+                } else {
+                    tooLarge = false
+                }
+                if tooSmall {
+                    ctx.error(code, stepText.1, "\(r.path).step must be \(isInt ? "at least 1" : "greater than 0"), found \(stepText.0)")
                     ok = false
-                } else if hi > lo, st > hi - lo {
-                    ctx.error(code, step!.1, "\(r.path).step \(step!.0) is larger than max - min")
+                } else if tooLarge {
+                    ctx.error(code, stepText.1, "\(r.path).step \(stepText.0) is larger than max - min")
                     ok = false
                 }
             }

@@ -54,6 +54,11 @@ struct ThingModelDecoder {
 
     private func join(_ path: String, _ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
 
+    // Built once: these run for every feature of every thing model of a plan.
+    static let modeNames = Property.Mode.allCases.map(\.rawValue)
+    static let originNames = Property.Origin.allCases.map(\.rawValue)
+    static let eventTypeNames = Event.EventType.allCases.map(\.rawValue)
+
     /// `list[id]`, or `list[#index]` when the item has no usable id yet.
     private func itemPath(_ list: String, _ node: Node, _ index: Int) -> String {
         if let id = node["id"]?.scalar?.text, !id.isEmpty { return "\(list)[\(id)]" }
@@ -69,12 +74,12 @@ struct ThingModelDecoder {
         let name = self.name(&r, &ctx)
         let desc = self.desc(&r, &ctx)
         let required = r.bool("required", &ctx) ?? false
-        let mode = r.oneOf("mode", Property.Mode.allCases.map(\.rawValue), required: true, code: ThingModelCode.mode, &ctx)
+        let mode = r.oneOf("mode", ThingModelDecoder.modeNames, required: true, code: ThingModelCode.mode, &ctx)
         let define = self.define(&r, "define", &ctx)
         var origin = Property.Origin.custom
         var known = ["id", "name", "desc", "required", "mode", "define"]
         if source == .manifest {
-            origin = r.oneOf("origin", Property.Origin.allCases.map(\.rawValue), code: ManifestCode.wrongType, &ctx)
+            origin = r.oneOf("origin", ThingModelDecoder.originNames, code: ManifestCode.wrongType, &ctx)
                 .flatMap(Property.Origin.init) ?? .custom
             known.append("origin")
         }
@@ -89,7 +94,7 @@ struct ThingModelDecoder {
         let id = featureID(&r, &ctx)
         let name = self.name(&r, &ctx)
         let desc = self.desc(&r, &ctx)
-        let type = r.oneOf("type", Event.EventType.allCases.map(\.rawValue), required: true, code: ThingModelCode.eventType, &ctx)
+        let type = r.oneOf("type", ThingModelDecoder.eventTypeNames, required: true, code: ThingModelCode.eventType, &ctx)
         let required = r.bool("required", &ctx) ?? false
         noMode(&r, "an event", &ctx)
         let params = parameters(&r, "params", &ctx)
@@ -151,7 +156,7 @@ struct ThingModelDecoder {
     private mutating func featureID(_ r: inout MappingReader, _ ctx: inout DecodeContext) -> String? {
         guard let id = r.string("id", required: true, code: ThingModelCode.identifier, &ctx) else { return nil }
         let node = r.node["id"]!
-        let path = join(r.path, "id")
+        var path: String { join(r.path, "id") } // only built for an error message
         guard CharacterRules.isIdentifier(id) else {
             ctx.error(ThingModelCode.identifier, node, "\(path) '\(id)' is not a valid identifier",
                       hint: "Use 1-32 letters, digits or '_', not starting with a digit")
@@ -196,16 +201,16 @@ struct ThingModelDecoder {
 
     /// The name and label rules (§6.4): Chinese, letters, digits, `_`; relaxed under `lenient` to
     /// any printable text without surrounding spaces, with a W-TM-04 for each relaxation.
-    private func checkText(_ text: String, node: Node, path: String, strictMax: Int, lenientMax: Int, code: String,
+    private func checkText(_ text: String, node: Node, path: @autoclosure () -> String, strictMax: Int, lenientMax: Int, code: String,
                            what: String, _ ctx: inout DecodeContext) {
         if CharacterRules.isHanWordText(text, max: strictMax) { return }
         let rule = "1-\(strictMax) Chinese characters, letters, digits or '_'"
         if compat == .lenient, ThingModelDecoder.isLenientText(text, max: lenientMax) {
-            ctx.warning(ThingModelCode.lenient, node, "\(path) '\(text)' breaks the \(what) rule (\(rule)); accepted under compat: lenient")
+            ctx.warning(ThingModelCode.lenient, node, "\(path()) '\(text)' breaks the \(what) rule (\(rule)); accepted under compat: lenient")
             return
         }
         let relax = compat == .strict ? "; compat: lenient accepts up to \(lenientMax) printable characters" : ""
-        ctx.error(code, node, "\(path) '\(text)' is not a valid \(what)", hint: "Use \(rule)\(relax)")
+        ctx.error(code, node, "\(path()) '\(text)' is not a valid \(what)", hint: "Use \(rule)\(relax)")
     }
 
     /// Lenient text: 1...max printable characters, no leading or trailing space.
@@ -228,11 +233,12 @@ struct ThingModelDecoder {
 
     /// Manifests: unknown fields are E-MAN-03 (a typo must never pass review). Console JSON:
     /// E-TM-20 under strict, dropped with W-TM-04 under lenient (§6.11).
-    func finish(_ r: MappingReader, known: [String], _ ctx: inout DecodeContext) {
+    func finish(_ r: MappingReader, known: @autoclosure () -> [String], _ ctx: inout DecodeContext) {
         switch source {
         case .manifest:
             r.finish(&ctx)
         case .consoleJSON:
+            let known = known()
             for k in r.keys where !known.contains(k) {
                 let node = r.keyNode(k) ?? r.node
                 let at = r.path.isEmpty ? "at the root" : "in \(r.path)"

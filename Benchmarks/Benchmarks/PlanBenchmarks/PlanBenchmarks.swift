@@ -51,6 +51,8 @@ let benchmarks: @Sendable () -> Void = {
         precondition(!p.hasChanges && !p.hasErrors, "expected no changes, got \(p.changes.count)")
     }
 
+    Benchmark.teardown = { try? FileManager.default.removeItem(atPath: root) }
+
     Benchmark("apply: from empty, \(products) products x 20-feature thing models",
               configuration: .init(setup: { prepareManifests() })) { benchmark in
         for i in benchmark.scaledIterations {

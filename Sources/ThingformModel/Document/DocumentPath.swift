@@ -5,6 +5,8 @@
 /// not have (the canonical `spec.model` of a thing model) are skipped.
 public enum DocumentPath {
     public static func find(_ path: String, in root: Node) -> Node? {
+        // Canonical attributes keep labels at the top; manifests write them under metadata.
+        let path = path == "labels" || path.hasPrefix("labels.") ? "metadata." + path : path
         var current = root
         var best: Node?
         for component in components(path) {

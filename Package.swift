@@ -14,6 +14,10 @@ let package = Package(
         .library(name: "ThingformPlan", targets: ["ThingformPlan"]),
         .library(name: "ThingformApply", targets: ["ThingformApply"]),
         .library(name: "ThingformFixtures", targets: ["ThingformFixtures"]),
+        .library(name: "RuleSQL", targets: ["RuleSQL"]),
+        .library(name: "Geofence", targets: ["Geofence"]),
+        .library(name: "CAM", targets: ["CAM"]),
+        .library(name: "ThingMessages", targets: ["ThingMessages"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -23,6 +27,15 @@ let package = Package(
     targets: [
         // libyaml's event parser (Debian's libyaml-dev): the fastest way to read 30 MB of manifests.
         .systemLibrary(name: "CYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
+        // The pure engines: no I/O, no database, no networking; the runtime wires them in.
+        // The rule engine's SQL: lexer, parser, compiled evaluator, functions.
+        .target(name: "RuleSQL"),
+        // Geometry, fence index, enter/leave state machine.
+        .target(name: "Geofence"),
+        // CAM policy grammar, resource names, evaluator.
+        .target(name: "CAM"),
+        // Device messages checked against a product's thing model, with the device's reply.
+        .target(name: "ThingMessages", dependencies: ["ThingformModel"]),
         // Resource kinds, validation rules, diagnostics, canonical form. Pure: no I/O.
         .target(name: "ThingformModel", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         // Reading manifest files: YAML with positions, documents, parallel parsing.
@@ -38,8 +51,13 @@ let package = Package(
         // The CLI only: argument parsing and printing.
         .executableTarget(name: "thingform", dependencies: [
             "ThingformModel", "ThingformManifest", "ThingformState", "ThingformPlan", "ThingformApply",
+            "RuleSQL", "Geofence", "CAM", "ThingMessages",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
+        .testTarget(name: "RuleSQLTests", dependencies: ["RuleSQL"]),
+        .testTarget(name: "GeofenceTests", dependencies: ["Geofence"]),
+        .testTarget(name: "CAMTests", dependencies: ["CAM"]),
+        .testTarget(name: "ThingMessagesTests", dependencies: ["ThingMessages", "ThingformManifest"]),
         .testTarget(name: "ThingformModelTests", dependencies: ["ThingformModel", "ThingformManifest"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ThingformManifestTests", dependencies: ["ThingformManifest"]),
         .testTarget(name: "ThingformStateTests", dependencies: ["ThingformState"]),

@@ -25,6 +25,34 @@ let package = Package(
             path: "Benchmarks/PlanBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "package-benchmark")]
         ),
+        .executableTarget(
+            name: "RuleSQLBenchmarks",
+            dependencies: [.product(name: "Benchmark", package: "package-benchmark"), .product(name: "RuleSQL", package: "thingform")],
+            path: "Benchmarks/RuleSQLBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "package-benchmark")]
+        ),
+        .executableTarget(
+            name: "GeofenceBenchmarks",
+            dependencies: [.product(name: "Benchmark", package: "package-benchmark"), .product(name: "Geofence", package: "thingform")],
+            path: "Benchmarks/GeofenceBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "package-benchmark")]
+        ),
+        .executableTarget(
+            name: "CAMBenchmarks",
+            dependencies: [.product(name: "Benchmark", package: "package-benchmark"), .product(name: "CAM", package: "thingform")],
+            path: "Benchmarks/CAMBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "package-benchmark")]
+        ),
+        .executableTarget(
+            name: "ThingMessagesBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "package-benchmark"),
+                .product(name: "ThingMessages", package: "thingform"),
+                .product(name: "ThingformModel", package: "thingform"),
+            ],
+            path: "Benchmarks/ThingMessagesBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "package-benchmark")]
+        ),
     ],
     swiftLanguageModes: [.v5]
 )

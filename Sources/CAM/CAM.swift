@@ -1,0 +1,1 @@
+/// Placeholder: the CAM engine lands here.

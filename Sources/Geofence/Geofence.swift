@@ -1,0 +1,1 @@
+/// Placeholder: the Geofence engine lands here.

@@ -1,0 +1,1 @@
+/// Placeholder: the RuleSQL engine lands here.

@@ -1,0 +1,1 @@
+/// Placeholder: the ThingMessages engine lands here.

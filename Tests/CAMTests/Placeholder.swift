@@ -1,0 +1,3 @@
+import XCTest
+@testable import CAM
+final class CAMPlaceholderTests: XCTestCase { func testNothingYet() {} }

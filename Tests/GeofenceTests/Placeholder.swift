@@ -1,0 +1,3 @@
+import XCTest
+@testable import Geofence
+final class GeofencePlaceholderTests: XCTestCase { func testNothingYet() {} }

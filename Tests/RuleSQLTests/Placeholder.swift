@@ -1,0 +1,3 @@
+import XCTest
+@testable import RuleSQL
+final class RuleSQLPlaceholderTests: XCTestCase { func testNothingYet() {} }

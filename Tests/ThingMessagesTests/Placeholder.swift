@@ -1,0 +1,3 @@
+import XCTest
+@testable import ThingMessages
+final class ThingMessagesPlaceholderTests: XCTestCase { func testNothingYet() {} }

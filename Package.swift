@@ -46,14 +46,17 @@ let package = Package(
         .target(name: "ThingformPlan", dependencies: ["ThingformModel", "ThingformState"]),
         // Applier: executes a plan against a state store in one transaction.
         .target(name: "ThingformApply", dependencies: ["ThingformModel", "ThingformState", "ThingformPlan"]),
+        // `kind: Test` suites and their runner: cases for rules, fences, policies and messages.
+        .target(name: "ThingformTest", dependencies: ["ThingformModel", "ThingformManifest", "RuleSQL", "Geofence", "CAM", "ThingMessages"]),
         // Generated deployments for benchmarks and scale tests.
         .target(name: "ThingformFixtures"),
         // The CLI only: argument parsing and printing.
         .executableTarget(name: "thingform", dependencies: [
             "ThingformModel", "ThingformManifest", "ThingformState", "ThingformPlan", "ThingformApply",
-            "RuleSQL", "Geofence", "CAM", "ThingMessages",
+            "RuleSQL", "Geofence", "CAM", "ThingMessages", "ThingformTest",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
+        .testTarget(name: "ThingformTestTests", dependencies: ["ThingformTest", "ThingformManifest"]),
         .testTarget(name: "RuleSQLTests", dependencies: ["RuleSQL"]),
         .testTarget(name: "GeofenceTests", dependencies: ["Geofence"]),
         .testTarget(name: "CAMTests", dependencies: ["CAM"]),

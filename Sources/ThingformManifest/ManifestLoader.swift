@@ -10,13 +10,15 @@ public enum ManifestLoader {
         public var desired: DesiredState
         public var diagnostics: Diagnostics
         public var files: [String]
+        /// `kind: Test` documents: run by `thingform test`, never planned or applied.
+        public var tests: [Document]
     }
 
     /// `paths` are files or directories (searched recursively for `*.yaml` and `*.yml`).
     public static func load(paths: [String]) -> Result {
         var diagnostics = Diagnostics()
         let files = manifestFiles(paths, &diagnostics)
-        var perFile = [(resources: [Resource], diagnostics: Diagnostics)](repeating: ([], Diagnostics()), count: files.count)
+        var perFile = [FileResult](repeating: FileResult(), count: files.count)
         perFile.withUnsafeMutableBufferPointer { out in
             let base = out.baseAddress!
             DispatchQueue.concurrentPerform(iterations: files.count) { i in
@@ -24,31 +26,50 @@ public enum ManifestLoader {
             }
         }
         var resources: [Resource] = []
+        var tests: [Document] = []
         for f in perFile {
             resources.append(contentsOf: f.resources)
+            tests.append(contentsOf: f.tests)
             diagnostics.append(contentsOf: f.diagnostics)
         }
         let (desired, validation) = Validator.validate(resources)
         diagnostics.append(contentsOf: validation)
-        return Result(desired: desired, diagnostics: diagnostics, files: files)
+        return Result(desired: desired, diagnostics: diagnostics, files: files, tests: tests)
+    }
+
+    /// What one file holds.
+    public struct FileResult: Sendable {
+        public var resources: [Resource] = []
+        public var tests: [Document] = []
+        public var diagnostics = Diagnostics()
     }
 
     /// One file: read, parse, decode each document.
-    public static func loadFile(_ file: String) -> (resources: [Resource], diagnostics: Diagnostics) {
+    public static func loadFile(_ file: String) -> FileResult {
         var d = Diagnostics()
         guard let data = FileManager.default.contents(atPath: file) else {
             d.error(ManifestCode.unreadable, at: SourceLocation(file: file, line: 1, column: 1), "cannot read the file")
-            return ([], d)
+            return FileResult(diagnostics: d)
         }
         guard let text = String(validating: data, as: UTF8.self) else {
             d.error(ManifestCode.syntax, at: SourceLocation(file: file, line: 1, column: 1), "the file is not valid UTF-8")
-            return ([], d)
+            return FileResult(diagnostics: d)
         }
-        return load(text: text, file: file, into: &d)
+        var tests: [Document] = []
+        let (resources, diagnostics) = load(text: text, file: file, into: &d, tests: &tests)
+        return FileResult(resources: resources, tests: tests, diagnostics: diagnostics)
     }
 
-    /// Parses and decodes manifest text (tests call this with in-memory text).
+    /// Parses and decodes manifest text (tests call this with in-memory text); `kind: Test`
+    /// documents are skipped.
     public static func load(text: String, file: String, into d: inout Diagnostics) -> (resources: [Resource], diagnostics: Diagnostics) {
+        var tests: [Document] = []
+        return load(text: text, file: file, into: &d, tests: &tests)
+    }
+
+    /// Parses and decodes manifest text; `kind: Test` documents go to `tests`.
+    public static func load(text: String, file: String, into d: inout Diagnostics,
+                            tests: inout [Document]) -> (resources: [Resource], diagnostics: Diagnostics) {
         let nodes: [Node]
         do {
             nodes = try YAMLReader.documents(text)
@@ -67,6 +88,10 @@ public enum ManifestLoader {
         }
         var resources: [Resource] = []
         for (index, node) in nodes.enumerated() {
+            if node["kind"]?.scalar?.text == "Test" {
+                tests.append(Document(file: file, root: node))
+                continue
+            }
             guard var r = ResourceDecoder.decode(Document(file: file, root: node), readFile: reader, into: &d) else { continue }
             // Positions of fields are found again only when a plan needs one (an error about a
             // field): parse the text once more then, rather than keep every document in memory.

@@ -52,4 +52,6 @@ public enum GeometryCode {
     public static let encirclesPole = "E-GEO-08"
     /// The shape's JSON text could not be read (`ShapeParser`).
     public static let syntax = "E-GEO-10"
+    /// The shape's JSON is well formed but not a shape: wrong or missing field, unknown type (`ShapeParser`).
+    public static let schema = "E-GEO-11"
 }

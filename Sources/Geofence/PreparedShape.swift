@@ -67,43 +67,59 @@ public struct PreparedShape: Sendable {
             let e = PreparedShape.edgeEpsilon
             let py = p.latitude
             if py < minY - e || py > maxY + e { return false }
-            // The point's copies one turn west and east meet rings that reach past ±180.
-            for shift in [-360.0, 0, 360] {
-                let px = p.longitude + shift
-                if px >= minX - e && px <= maxX + e && PreparedShape.ringContains(xs, ys, px, py) { return true }
+            return xs.withUnsafeBufferPointer { xb in
+                ys.withUnsafeBufferPointer { yb in
+                    PreparedShape.shiftedRingContains(xb.baseAddress!, yb.baseAddress!, xs.count,
+                                                      minX: minX, maxX: maxX, p.longitude, py)
+                }
             }
-            return false
         case .empty:
             return false
         }
     }
 
+    /// The ring test for the point and its copies one turn west and east, which meet rings that
+    /// reach past ±180 (the ring's unwrapped longitudes run from `minX` to `maxX`).
+    @inline(__always)
+    static func shiftedRingContains(_ xb: UnsafePointer<Double>, _ yb: UnsafePointer<Double>, _ n: Int,
+                                    minX: Double, maxX: Double, _ lon: Double, _ lat: Double) -> Bool {
+        let e = edgeEpsilon
+        if lon >= minX - e && lon <= maxX + e && ringContains(xb, yb, n, lon, lat) { return true }
+        let east = lon + 360
+        if east >= minX - e && east <= maxX + e && ringContains(xb, yb, n, east, lat) { return true }
+        let west = lon - 360
+        if west >= minX - e && west <= maxX + e && ringContains(xb, yb, n, west, lat) { return true }
+        return false
+    }
+
     /// Even-odd ray casting on the plane (longitude, latitude); within `edgeEpsilon` of an edge or
     /// a vertex counts as inside.
-    @inline(__always)
     static func ringContains(_ xs: [Double], _ ys: [Double], _ px: Double, _ py: Double) -> Bool {
+        xs.withUnsafeBufferPointer { xb in
+            ys.withUnsafeBufferPointer { yb in ringContains(xb.baseAddress!, yb.baseAddress!, xs.count, px, py) }
+        }
+    }
+
+    @inline(__always)
+    static func ringContains(_ xb: UnsafePointer<Double>, _ yb: UnsafePointer<Double>, _ n: Int,
+                             _ px: Double, _ py: Double) -> Bool {
         let e = edgeEpsilon
-        let n = xs.count
-        return xs.withUnsafeBufferPointer { xb in
-            ys.withUnsafeBufferPointer { yb in
-                var inside = false
-                var ax = xb[n - 1], ay = yb[n - 1]
-                for i in 0..<n {
-                    let bx = xb[i], by = yb[i]
-                    defer { ax = bx; ay = by }
-                    if (ay > py + e && by > py + e) || (ay < py - e && by < py - e) { continue }
-                    if px >= min(ax, bx) - e && px <= max(ax, bx) + e
-                        && segmentDistanceSquared(px, py, ax, ay, bx, by) <= e * e {
-                        return true
-                    }
-                    if (ay > py) != (by > py) {
-                        let xi = ax + (py - ay) / (by - ay) * (bx - ax)
-                        if px < xi { inside.toggle() }
-                    }
-                }
-                return inside
+        var inside = false
+        var ax = xb[n - 1], ay = yb[n - 1]
+        for i in 0..<n {
+            let bx = xb[i], by = yb[i]
+            defer { ax = bx; ay = by }
+            if (ay > py + e && by > py + e) || (ay < py - e && by < py - e) { continue }
+            if px >= min(ax, bx) - e && px <= max(ax, bx) + e
+                && segmentDistanceSquared(px, py, ax, ay, bx, by) <= e * e {
+                return true
+            }
+            if (ay > py) != (by > py) {
+                let xi = ax + (py - ay) / (by - ay) * (bx - ax)
+                if px < xi { inside.toggle() }
             }
         }
+        return inside
     }
 
     @inline(__always)

@@ -63,7 +63,7 @@ public struct FenceIndex: Sendable {
             sizeSum += max(b.maxLongitude - b.minLongitude, b.maxLatitude - b.minLatitude)
             boxCount += 1
         } }
-        guard boxCount > 0 else {
+        guard boxCount > 0, x0.isFinite, x1.isFinite, y0.isFinite, y1.isFinite else {
             gridX0 = 0; gridY0 = 0; inverseCell = 1; nx = 0; ny = 0
             cellStart = [0]; cellEntries = []; largeFences = []
             return

@@ -60,7 +60,7 @@ public enum GeometryValidator {
             return [GeometryIssue(code: GeometryCode.encirclesPole,
                                   message: "polygon goes all the way round a pole; split it or add vertices so it does not circle the globe")]
         }
-        if abs(ring.doubleArea) <= 1e-20 {
+        if isCollinear(ring) {
             return [GeometryIssue(code: GeometryCode.zeroArea,
                                   message: "polygon has zero area: all its vertices lie on one line")]
         }
@@ -108,6 +108,14 @@ public enum GeometryValidator {
     }
 
     typealias P = (Double, Double)
+
+    /// All vertices on one line (the ring has no interior at all; a bow tie's signed area may be 0
+    /// too, but it is reported as a self-intersection instead).
+    static func isCollinear(_ ring: Ring) -> Bool {
+        let a = (ring.xs[0], ring.ys[0]), b = (ring.xs[1], ring.ys[1])
+        for i in 2..<ring.count where abs(orient(a, b, (ring.xs[i], ring.ys[i]))) > 1e-24 { return false }
+        return true
+    }
 
     @inline(__always)
     static func orient(_ a: P, _ b: P, _ c: P) -> Double {

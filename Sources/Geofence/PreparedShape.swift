@@ -5,7 +5,7 @@ import Foundation
 /// `FenceIndex` prepares each fence once.
 ///
 /// Shapes that fail `GeometryValidator` still never crash here: a polygon with fewer than three
-/// distinct vertices, a non-finite coordinate or a ring round a pole contains nothing and its
+/// distinct vertices, an invalid (non-finite or out-of-range) coordinate or a ring round a pole contains nothing and its
 /// distance to the boundary is NaN; a circle with a non-finite centre or radius likewise.
 public struct PreparedShape: Sendable {
     enum Kind: Sendable {
@@ -41,7 +41,7 @@ public struct PreparedShape: Sendable {
             boxes = BoundingBox.split(minLon: lon0, minLat: lat0, maxLon: lon1, maxLat: lat1)
         case let .polygon(points):
             let ring = Ring(points)
-            guard ring.count >= 3, ring.allFinite, ring.lonWinding == 0 else { self = .empty; return }
+            guard ring.count >= 3, points.allSatisfy(\.isValid), ring.lonWinding == 0 else { self = .empty; return }
             kind = .polygon(xs: ring.xs, ys: ring.ys)
             minX = ring.xs.min()!; maxX = ring.xs.max()!
             minY = ring.ys.min()!; maxY = ring.ys.max()!

@@ -64,15 +64,4 @@ struct Ring {
         if r > 180 { r -= 360 } else if r <= -180 { r += 360 }
         return r
     }
-
-    /// Twice the signed area in square degrees (shoelace), on the unwrapped ring.
-    var doubleArea: Double {
-        var s = 0.0
-        var j = count - 1
-        for i in 0..<count {
-            s += (xs[j] - xs[i]) * (ys[j] + ys[i])
-            j = i
-        }
-        return s
-    }
 }

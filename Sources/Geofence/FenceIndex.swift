@@ -14,6 +14,10 @@ public struct FenceIndex: Sendable {
     let vertexStart: [Int]
     let xs: [Double], ys: [Double] // all polygon vertices, unwrapped, concatenated
     let extent: [Extent]
+    /// Flat copies for the query loop (no array inside an element, so no reference counting).
+    let ranges: [Range4]
+    let firstBox: [BoundingBox]
+    let secondBox: [BoundingBox?]
     let circles: [Circle]
     // Grid (compressed rows: entries of cell c are cellEntries[cellStart[c]..<cellStart[c+1]]).
     let gridX0: Double, gridY0: Double, inverseCell: Double
@@ -25,6 +29,7 @@ public struct FenceIndex: Sendable {
     public static let largeFenceCells = 256
 
     struct Extent: Sendable { var minX, maxX, minY, maxY: Double; var boxes: [BoundingBox] }
+    struct Range4: Sendable { var minX, maxX: Double }
     struct Circle: Sendable { var center: Coordinate; var radius: Double }
 
     public var count: Int { ids.count }
@@ -53,6 +58,10 @@ public struct FenceIndex: Sendable {
         }
         self.ids = ids; self.kinds = kinds; self.vertexStart = vertexStart
         self.xs = xs; self.ys = ys; self.extent = extent; self.circles = circles
+        ranges = extent.map { Range4(minX: $0.minX, maxX: $0.maxX) }
+        let nowhere = BoundingBox(minLongitude: .infinity, minLatitude: .infinity, maxLongitude: -.infinity, maxLatitude: -.infinity)
+        firstBox = extent.map { $0.boxes.first ?? nowhere }
+        secondBox = extent.map { $0.boxes.count > 1 ? $0.boxes[1] : nil }
 
         // Grid over the union of all boxes.
         var x0 = Double.infinity, x1 = -Double.infinity, y0 = Double.infinity, y1 = -Double.infinity
@@ -147,13 +156,11 @@ public struct FenceIndex: Sendable {
 
     @inline(__always)
     func test(_ slot: Int, _ p: Coordinate) -> Bool {
-        let boxes = extent[slot].boxes
-        var inBox = false
-        for b in boxes where b.contains(p.longitude, p.latitude) { inBox = true; break }
-        guard inBox else { return false }
+        guard firstBox[slot].contains(p.longitude, p.latitude)
+            || secondBox[slot]?.contains(p.longitude, p.latitude) == true else { return false }
         switch kinds[slot] {
         case 0:
-            let e = extent[slot]
+            let e = ranges[slot]
             let start = vertexStart[slot], n = vertexStart[slot + 1] - start
             return xs.withUnsafeBufferPointer { xb in
                 ys.withUnsafeBufferPointer { yb in

@@ -1,1 +1,0 @@
-/// Placeholder: the Geofence engine lands here.

@@ -1,3 +1,0 @@
-import XCTest
-@testable import Geofence
-final class GeofencePlaceholderTests: XCTestCase { func testNothingYet() {} }

@@ -13,6 +13,7 @@ struct Thingform: ParsableCommand {
         `apply` reconciles it, refusing what the platform forbids.
         """,
         version: "0.1.0",
-        subcommands: [Validate.self, PlanCommand.self, Apply.self, StateCommand.self, ForceUnlock.self, ThingModelCommand.self]
+        subcommands: [Validate.self, PlanCommand.self, Apply.self, StateCommand.self, ForceUnlock.self, ThingModelCommand.self,
+                      FenceCommand.self]
     )
 }

@@ -1,0 +1,82 @@
+import ArgumentParser
+import Foundation
+import Geofence
+import ThingformModel
+import ThingformTest
+
+extension CheckFormat: ExpressibleByArgument {}
+
+struct FenceCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "fence",
+        abstract: "Try fence shapes before applying them.",
+        subcommands: [Test.self]
+    )
+
+    struct Test: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Whether a point is inside a fence shape, or which alarms a sequence of fixes raises.",
+            discussion: """
+            The shape is JSON, as a Fence's geometry: {"type":"circle","center":{"longitude":..,"latitude":..},"radiusMeters":..}
+            or {"type":"polygon","points":[{"longitude":..,"latitude":..}, ...]}. It is validated as a manifest's would be
+            (closed, simple, coordinates in range), errors with line:column and an E-GEO code. With --lon/--lat: inside or
+            outside and the distance to the boundary in metres. With --fixes FILE.jsonl (one {"lon":..,"lat":..} a line) and
+            --trigger: the alarms the sequence raises, each with its line number. Exit 0 when evaluated, 1 on an error.
+            """
+        )
+        @Option(help: ArgumentHelp("The shape as JSON, or @FILE.", valueName: "json")) var shape: String
+        @Option(help: "Longitude of the point.") var lon: Double?
+        @Option(help: "Latitude of the point.") var lat: Double?
+        @Option(help: ArgumentHelp("A JSONL file of fixes, one {\"lon\":..,\"lat\":..} a line.", valueName: "file")) var fixes: String?
+        @Option(help: "enter, leave or enterOrLeave (with --fixes).") var trigger: String = "enter"
+        @Option(help: "text or json.") var format: CheckFormat = .text
+
+        func run() throws {
+            let (parsed, problems) = FenceCheck.shape(try InputText.read(shape, what: "shape"))
+            guard let s = parsed else {
+                for p in problems { printError("Error: shape:\(p)") }
+                throw ExitCode(1)
+            }
+            if let fixes {
+                guard let t = FenceTrigger(rawValue: trigger) else { throw CLIError("Error: --trigger must be enter, leave or enterOrLeave") }
+                let (points, lines) = try Test.readFixes(fixes)
+                // Alarms name the file's line, not the fix's index (blank lines are skipped).
+                let alarms = FenceCheck.alarms(s, fixes: points, trigger: t).map { FenceCheck.Alarm(fix: lines[$0.fix - 1], event: $0.event) }
+                if format == .json {
+                    print(JSON.object([.init("fixes", .int(points.count)), .init("alarms", .array(alarms.map {
+                        .object([.init("line", .int($0.fix)), .init("event", .string($0.event))])
+                    }))]).compact)
+                } else {
+                    for a in alarms { print("\(fixes):\(a.fix): \(a.event)") }
+                    print("\(alarms.count) alarm\(alarms.count == 1 ? "" : "s") from \(points.count) fixes (trigger: \(t.rawValue))")
+                }
+                return
+            }
+            guard let lon, let lat else { throw CLIError("Error: give --lon and --lat, or --fixes FILE.jsonl") }
+            let r = FenceCheck.point(s, longitude: lon, latitude: lat)
+            if format == .json {
+                print(JSON.object([.init("inside", .bool(r.inside)), .init("distance_m", .number(String(format: "%.3f", r.distanceMeters)))]).compact)
+            } else {
+                print("\(r.inside ? "inside" : "outside"); \(String(format: "%.1f", r.distanceMeters)) m from the boundary")
+            }
+        }
+
+        /// One `{"lon":..,"lat":..}` per line; blank lines are skipped; errors name the line.
+        static func readFixes(_ path: String) throws -> ([(longitude: Double, latitude: Double)], [Int]) {
+            guard let data = FileManager.default.contents(atPath: path) else { throw CLIError("Error: E-MAN-09 cannot read \(path)") }
+            var out: [(longitude: Double, latitude: Double)] = []
+            var lines: [Int] = []
+            for (i, line) in String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+                let text = line.trimmingCharacters(in: .whitespaces)
+                if text.isEmpty { continue }
+                guard let j = JSON.parse(text), case let .number(lonText)? = j["lon"], case let .number(latText)? = j["lat"],
+                      let lon = Double(lonText), let lat = Double(latText) else {
+                    throw CLIError("Error: \(path):\(i + 1): E-GEO-11 expected {\"lon\": number, \"lat\": number}")
+                }
+                out.append((lon, lat))
+                lines.append(i + 1)
+            }
+            return (out, lines)
+        }
+    }
+}

@@ -17,6 +17,10 @@ public enum FenceCheck {
     public struct Alarm: Sendable, Equatable {
         public var fix: Int
         public var event: String
+        public init(fix: Int, event: String) {
+            self.fix = fix
+            self.event = event
+        }
     }
 
     /// Reads and validates a shape; every geometry problem is returned with its position.

@@ -61,7 +61,7 @@ public struct CAMConditionClause: Sendable, Equatable {
 
     static func isKnownKey(_ key: String) -> Bool {
         if knownKeys.contains(key) { return true }
-        if key.hasPrefix("qcs:resource_tag/") || key.hasPrefix("qcs:request_tag/") { return key.utf8.count > 17 }
+        for prefix in ["qcs:resource_tag/", "qcs:request_tag/"] where key.hasPrefix(prefix) { return key.utf8.count > prefix.utf8.count }
         return !key.hasPrefix("qcs:")
     }
 

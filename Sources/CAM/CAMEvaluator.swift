@@ -108,22 +108,21 @@ public struct CAMEvaluator: Sendable {
         return action.withUTF8 { a in
             resource.withUTF8 { r in
                 let req = ParsedRequest(action: a, resource: r)
-                var best = Best()
-                if let parts = req.parts {
-                    let regionBytes = req.normalizedRegion
-                    regionBytes.withUnsafeBufferPointer { region in
+                return req.withNormalizedRegion { region in
+                    var best = Best()
+                    if let parts = req.parts {
                         trie.walk(segments: (parts.service, region, parts.account, parts.path)) { id in
                             consider(id, req, region, context, &best)
                         }
                     }
-                }
-                if !byAction.isEmpty, let svc = req.service, let api = req.api {
-                    if let ids = byAction[actionHash(service: svc, api: api)] {
-                        for id in ids { consider(Int(id), req, nil, context, &best) }
+                    if !byAction.isEmpty, let svc = req.service, let api = req.api {
+                        if let ids = byAction[actionHash(service: svc, api: api)] {
+                            for id in ids { consider(Int(id), req, region, context, &best) }
+                        }
                     }
+                    for id in wildcardAction { consider(Int(id), req, region, context, &best) }
+                    return (best.deny, best.allow)
                 }
-                for id in wildcardAction { consider(Int(id), req, nil, context, &best) }
-                return (best.deny, best.allow)
             }
         }
     }
@@ -134,7 +133,7 @@ public struct CAMEvaluator: Sendable {
     }
 
     @inline(__always)
-    private func consider(_ id: Int, _ req: ParsedRequest, _ region: UnsafeBufferPointer<UInt8>?, _ context: [String: String], _ best: inout Best) {
+    private func consider(_ id: Int, _ req: ParsedRequest, _ region: UnsafeBufferPointer<UInt8>, _ context: [String: String], _ best: inout Best) {
         let e = entries[id]
         if e.deny { if let d = best.deny, d <= id { return } } else { if let a = best.allow, a <= id { return } }
         guard actionMatches(e, req), resourceMatches(e, req, region) else { return }
@@ -151,20 +150,14 @@ public struct CAMEvaluator: Sendable {
         return false
     }
 
-    private func resourceMatches(_ e: Entry, _ req: ParsedRequest, _ region: UnsafeBufferPointer<UInt8>?) -> Bool {
+    private func resourceMatches(_ e: Entry, _ req: ParsedRequest, _ region: UnsafeBufferPointer<UInt8>) -> Bool {
         for p in e.resources {
             switch p {
             case .any: return true
             case .name(let service, let regionGlob, let account, let path):
                 guard let parts = req.parts else { continue }
                 if let service, !service.matches(UnsafeBufferPointer(rebasing: parts.service)) { continue }
-                if let regionGlob {
-                    let ok: Bool
-                    if let region { ok = regionGlob.matches(region) } else {
-                        ok = req.normalizedRegion.withUnsafeBufferPointer { regionGlob.matches($0) }
-                    }
-                    if !ok { continue }
-                }
+                if let regionGlob, !regionGlob.matches(region) { continue }
                 if let account {
                     if !account.matches(UnsafeBufferPointer(rebasing: parts.account)) { continue }
                 } else if let owner = ownerAccount, !parts.account.elementsEqual(owner) {
@@ -212,8 +205,6 @@ struct ParsedRequest {
             service = a[start..<colon]
             api = a[(colon + 1)...]
         }
-        var colons: [Int] = []
-        colons.reserveCapacity(0)
         var c = (0, 0, 0, 0, 0)
         var n = 0
         var i = 0
@@ -229,13 +220,16 @@ struct ParsedRequest {
         }
     }
 
-    /// The region with a legacy abbreviation replaced (`gz` → `ap-guangzhou`); a static array, no allocation.
-    var normalizedRegion: [UInt8] {
-        guard let region = parts?.region else { return [] }
+    /// Runs `body` over the region with a legacy abbreviation replaced (`gz` → `ap-guangzhou`),
+    /// without copying; an empty buffer when the resource is not a six-segment name.
+    func withNormalizedRegion<R>(_ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        guard let region = parts?.region else { return body(UnsafeBufferPointer(start: nil, count: 0)) }
         if region.count == 2 {
-            for (alias, full) in RegionAlias.table where region.elementsEqual(alias) { return full }
+            for (alias, full) in RegionAlias.table where region.elementsEqual(alias) {
+                return full.withUnsafeBufferPointer(body)
+            }
         }
-        return Array(region)
+        return body(UnsafeBufferPointer(rebasing: region))
     }
 }
 

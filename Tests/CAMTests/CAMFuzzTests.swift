@@ -19,7 +19,8 @@ final class CAMFuzzTests: XCTestCase {
     func check(_ text: String, _ rng: inout SplitMix64) {
         let (policy, errors) = CAMPolicy.parse(text, name: "fuzz")
         XCTAssertEqual(policy == nil, !errors.isEmpty)
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).count
+        // Count "\n" bytes: Swift treats "\r\n" as one Character, so splitting Characters undercounts.
+        let lines = text.utf8.reduce(1) { $0 + ($1 == 0x0A ? 1 : 0) }
         for e in errors where e.code != .invalidPolicyName {
             XCTAssertTrue(e.line >= 1 && e.line <= lines && e.column >= 1, "bad position \(e) for \(text.debugDescription)")
         }
@@ -75,6 +76,11 @@ final class CAMFuzzTests: XCTestCase {
                      String(repeating: " ", count: 100_000), "\u{FEFF}{}", "-", "1e999999", "[1e-999999]"] {
             check(text, &rng)
         }
+        // Found by the long fuzz run (an oracle bug, not a parser bug): CRLF is a line break at "\n".
+        let e = CAMPolicy.parse("\r\n.*", name: "fuzz").1
+        XCTAssertEqual(e.map { "\($0.line):\($0.column) \($0.code.rawValue)" }, ["2:1 InvalidJSON"])
+        check("\r\n\u{01}\u{12},:", &rng)
+        check("{\r\nl _", &rng)
         // Many stars against a long path: the glob matcher stays polynomial.
         let p = Glob(String(repeating: "*a", count: 30) + "b")
         XCTAssertFalse(p.matches(String(repeating: "a", count: 5000)))

@@ -49,7 +49,7 @@ public struct CAMEvaluator: Sendable {
         for (id, e) in entries.enumerated() {
             let keys = e.resources.map { CAMEvaluator.indexKey($0, owner: owner) }
             if keys.allSatisfy({ $0 != nil }) {
-                for key in Set(keys.map { $0! }) { trie.insert(key, Int32(id)) }
+                for (pattern, key) in zip(e.resources, keys) { trie.insert(key!, Int32(id), kind: ByteTrie.kind(of: pattern)) }
                 continue
             }
             var hashes: Set<UInt64> = []
@@ -111,8 +111,8 @@ public struct CAMEvaluator: Sendable {
                 return req.withNormalizedRegion { region in
                     var best = Best()
                     if let parts = req.parts {
-                        trie.walk(segments: (parts.service, region, parts.account, parts.path)) { id in
-                            consider(id, req, region, context, &best)
+                        trie.walk(segments: (parts.service, region, parts.account, parts.path)) { id, proven in
+                            consider(id, req, region, context, &best, resourceProven: proven)
                         }
                     }
                     if !byAction.isEmpty, let svc = req.service, let api = req.api {
@@ -133,10 +133,11 @@ public struct CAMEvaluator: Sendable {
     }
 
     @inline(__always)
-    private func consider(_ id: Int, _ req: ParsedRequest, _ region: UnsafeBufferPointer<UInt8>, _ context: [String: String], _ best: inout Best) {
+    private func consider(_ id: Int, _ req: ParsedRequest, _ region: UnsafeBufferPointer<UInt8>, _ context: [String: String], _ best: inout Best,
+                          resourceProven: Bool = false) {
         let e = entries[id]
         if e.deny { if let d = best.deny, d <= id { return } } else { if let a = best.allow, a <= id { return } }
-        guard actionMatches(e, req), resourceMatches(e, req, region) else { return }
+        guard actionMatches(e, req), resourceProven || resourceMatches(e, req, region) else { return }
         if let c = e.condition, !c.holds(context) { return }
         if e.deny { best.deny = id } else { best.allow = id }
     }
@@ -237,16 +238,30 @@ enum RegionAlias {
     static let table: [([UInt8], [UInt8])] = CAMResourceName.regionAliases.sorted { $0.key < $1.key }.map { (Array($0.key.utf8), Array($0.value.utf8)) }
 }
 
-/// A byte trie mapping key prefixes to statement ids.
+/// A byte trie over `service:region:account:path-prefix` mapping to statement ids. A pattern
+/// whose path is literal is kept as `exact` (it matches only a request that ends at its node);
+/// a pattern whose path is a literal followed by a single trailing `*` is `proven` by reaching
+/// its node; any other pattern is `other` and is checked in full.
 struct ByteTrie: Sendable {
+    enum Kind { case exact, proven, other }
+
     struct Node: Sendable {
         var bytes: [UInt8] = []
         var children: [Int32] = []
-        var ids: [Int32] = []
+        var exact: [Int32] = []
+        var proven: [Int32] = []
+        var other: [Int32] = []
     }
     var nodes: [Node] = [Node()]
 
-    mutating func insert(_ key: [UInt8], _ id: Int32) {
+    static func kind(of pattern: ResourcePattern) -> Kind {
+        guard case .name(_, _, _, let path) = pattern else { return .other }
+        if path.isLiteral { return .exact }
+        if path.bytes.last == 42 && path.literalPrefix.count == path.bytes.count - 1 { return .proven }
+        return .other
+    }
+
+    mutating func insert(_ key: [UInt8], _ id: Int32, kind: Kind) {
         var n = 0
         for b in key {
             if let i = nodes[n].bytes.firstIndex(of: b) {
@@ -259,17 +274,23 @@ struct ByteTrie: Sendable {
                 n = child
             }
         }
-        nodes[n].ids.append(id)
+        switch kind {
+        case .exact: if nodes[n].exact.last != id { nodes[n].exact.append(id) }
+        case .proven: if nodes[n].proven.last != id { nodes[n].proven.append(id) }
+        case .other: if nodes[n].other.last != id { nodes[n].other.append(id) }
+        }
     }
 
-    /// Follows `service ':' region ':' account ':' path`, calling `visit` for the ids of every node passed.
-    func walk(segments: (ParsedRequest.Slice, UnsafeBufferPointer<UInt8>, ParsedRequest.Slice, ParsedRequest.Slice), _ visit: (Int) -> Void) {
+    /// Follows `service ':' region ':' account ':' path`, calling `visit(id, proven)` for the
+    /// prefix ids of every node passed and, when the whole request was consumed, the exact ids
+    /// of the last node.
+    func walk(segments: (ParsedRequest.Slice, UnsafeBufferPointer<UInt8>, ParsedRequest.Slice, ParsedRequest.Slice), _ visit: (Int, Bool) -> Void) {
         var n = 0
         @inline(__always) func step(_ b: UInt8) -> Bool {
-            let node = nodes[n]
-            guard let i = node.bytes.firstIndex(of: b) else { return false }
-            n = Int(node.children[i])
-            for id in nodes[n].ids { visit(Int(id)) }
+            guard let i = nodes[n].bytes.firstIndex(of: b) else { return false }
+            n = Int(nodes[n].children[i])
+            for id in nodes[n].proven { visit(Int(id), true) }
+            for id in nodes[n].other { visit(Int(id), false) }
             return true
         }
         for b in segments.0 { if !step(b) { return } }
@@ -279,5 +300,6 @@ struct ByteTrie: Sendable {
         for b in segments.2 { if !step(b) { return } }
         if !step(58) { return }
         for b in segments.3 { if !step(b) { return } }
+        for id in nodes[n].exact { visit(Int(id), true) }
     }
 }

@@ -44,6 +44,7 @@ let benchmarks: @Sendable () -> Void = {
         }
     }
 
+    let policies = makePolicies()
     let user = CAMPrincipal.user("leosp_sub01")
     func requests() -> [CAMRequest] {
         let ctx = ["qcs:ip": "10.1.2.3"]
@@ -58,7 +59,7 @@ let benchmarks: @Sendable () -> Void = {
     }
 
     Benchmark("CAM decision, 1,000 policies (mixed allow / explicit deny / implicit deny / operation-level)") { benchmark in
-        let evaluator = CAMEvaluator(policies: makePolicies(), rootUin: rootUin)
+        let evaluator = CAMEvaluator(policies: policies, rootUin: rootUin)
         let reqs = requests()
         let effects = reqs.map { evaluator.evaluate($0).effect }
         precondition(effects == [.allow, .denyExplicit, .denyImplicit, .allow, .allow, .allow], "unexpected decisions \(effects)")
@@ -72,7 +73,7 @@ let benchmarks: @Sendable () -> Void = {
     }
 
     Benchmark("CAM decision, 1,000 policies, allow on one product") { benchmark in
-        let evaluator = CAMEvaluator(policies: makePolicies(), rootUin: rootUin)
+        let evaluator = CAMEvaluator(policies: policies, rootUin: rootUin)
         let req = requests()[0]
         benchmark.startMeasurement()
         for _ in benchmark.scaledIterations {
@@ -91,7 +92,6 @@ let benchmarks: @Sendable () -> Void = {
 
     Benchmark("CAM evaluator build, 1,000 policies",
               configuration: .init(scalingFactor: .one, maxIterations: 50)) { benchmark in
-        let policies = makePolicies()
         benchmark.startMeasurement()
         blackHole(CAMEvaluator(policies: policies, rootUin: rootUin))
         benchmark.stopMeasurement()

@@ -1,1 +1,0 @@
-/// Placeholder: the CAM engine lands here.

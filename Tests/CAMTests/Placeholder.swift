@@ -1,3 +1,0 @@
-import XCTest
-@testable import CAM
-final class CAMPlaceholderTests: XCTestCase { func testNothingYet() {} }

@@ -9,7 +9,7 @@ enum PayloadKind {
 /// other functions work on a document already validated. Nothing is built that the rule does not
 /// read. Nesting deeper than `maxDepth` counts as invalid (the payload is then binary).
 struct JSONReader {
-    static let maxDepth = 512
+    static let maxDepth = 128
 
     let b: UnsafeBufferPointer<UInt8>
 

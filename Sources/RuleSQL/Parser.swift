@@ -11,6 +11,9 @@ struct Parser {
     /// Tokens at or after `limit` read as the end of input (the clause boundary).
     private var limit: Int
     private(set) var errors: [RuleSQLError]
+    /// Bounds on one expression, so that parsing, compiling and evaluating never recurse deeply.
+    static let maxNesting = 64, maxOperators = 256
+    private var nesting = 0, operators = 0
 
     init(source: [UInt8], productId: String?) {
         var lexer = Lexer(source)
@@ -128,6 +131,8 @@ struct Parser {
         if let whereIndex {
             pos = whereIndex + 1
             limit = endIndex
+            operators = 0
+            nesting = 0
             do {
                 if current.kind == .end {
                     throw fail(at: current, "expected a condition after WHERE",
@@ -219,6 +224,8 @@ struct Parser {
         if start.kind == .end || start.kind == .comma {
             throw fail(at: start, "expected a SELECT field (*, a path, a function call or a literal), found \(describe(start))")
         }
+        operators = 0
+        nesting = 0
         let expr = try parseExpression()
         var alias: String?
         var end = expr.span.end
@@ -255,10 +262,27 @@ struct Parser {
 
     mutating func parseExpression() throws -> Expr { try parseOr() }
 
+    /// Counts one operator of the current expression; too many is an error (E-RULE-04).
+    private mutating func countOperator(_ t: Token) throws {
+        operators += 1
+        if operators > Parser.maxOperators {
+            throw fail(at: t, "the expression has more than \(Parser.maxOperators) operators; split the rule")
+        }
+    }
+
+    /// Enters one level of parentheses or call arguments; too deep is an error (E-RULE-04).
+    private mutating func enter(_ t: Token) throws {
+        nesting += 1
+        if nesting > Parser.maxNesting {
+            throw fail(at: t, "parentheses and function calls are nested more than \(Parser.maxNesting) levels deep")
+        }
+    }
+
     private mutating func parseOr() throws -> Expr {
         var left = try parseAnd()
         while current.kind == .keyword(.or) {
             let op = advance()
+            try countOperator(op)
             let right = try parseAnd()
             left = .binary(.or, left, right, span: Span(start: left.span.start, end: right.span.end), opSpan: Span(start: op.start, end: op.end))
         }
@@ -269,6 +293,7 @@ struct Parser {
         var left = try parseComparison()
         while current.kind == .keyword(.and) {
             let op = advance()
+            try countOperator(op)
             let right = try parseComparison()
             left = .binary(.and, left, right, span: Span(start: left.span.start, end: right.span.end), opSpan: Span(start: op.start, end: op.end))
         }
@@ -292,6 +317,7 @@ struct Parser {
         if let m = unsupportedOperator(current) { throw fail(at: current, m) }
         guard let op = Parser.comparison(current.kind) else { return left }
         let opToken = advance()
+        try countOperator(opToken)
         let right = try parseAdditive()
         if Parser.comparison(current.kind) != nil {
             throw fail(at: current, "comparisons cannot be chained (a < b < c); combine them with AND")
@@ -304,6 +330,7 @@ struct Parser {
         var left = try parseMultiplicative()
         while current.kind == .plus || current.kind == .minus {
             let opToken = advance()
+            try countOperator(opToken)
             let right = try parseMultiplicative()
             left = .binary(opToken.kind == .plus ? .add : .subtract, left, right,
                            span: Span(start: left.span.start, end: right.span.end), opSpan: Span(start: opToken.start, end: opToken.end))
@@ -322,6 +349,7 @@ struct Parser {
             default: return left
             }
             let opToken = advance()
+            try countOperator(opToken)
             let right = try parsePostfix()
             left = .binary(op, left, right, span: Span(start: left.span.start, end: right.span.end), opSpan: Span(start: opToken.start, end: opToken.end))
         }
@@ -375,6 +403,8 @@ struct Parser {
             return .literal(.bool(t.kind == .trueLiteral), Span(start: t.start, end: t.end))
         case .leftParen:
             _ = advance()
+            try enter(t)
+            defer { nesting -= 1 }
             if current.kind == .keyword(.select) {
                 throw fail(.unsupported, at: current, "sub-SQL is not supported")
             }
@@ -437,6 +467,8 @@ struct Parser {
     private mutating func parseCall() throws -> Expr {
         let nameToken = advance()
         let open = advance()
+        try enter(open)
+        defer { nesting -= 1 }
         var args: [Expr] = []
         if current.kind != .rightParen {
             while true {

@@ -135,6 +135,7 @@ public struct CompiledRule: @unchecked Sendable {
         if selectsAll && frame.kind == .object, case .object(let pairs) = reader.tree(reader.skipSpace(0)).0 {
             out = pairs
         }
+        out.reserveCapacity(out.count + program.items.count)
         for item in program.items {
             switch item {
             case .star: continue

@@ -20,14 +20,17 @@ enum Hashing {
     }
 
     static func hexString(_ bytes: [UInt8]) -> String {
-        let digits: [UInt8] = Array("0123456789abcdef".utf8)
-        var out: [UInt8] = []
-        out.reserveCapacity(bytes.count * 2)
-        for b in bytes {
-            out.append(digits[Int(b >> 4)])
-            out.append(digits[Int(b & 15)])
+        String(unsafeUninitializedCapacity: bytes.count * 2) { out in
+            let digits: StaticString = "0123456789abcdef"
+            let d = digits.utf8Start
+            var i = 0
+            for b in bytes {
+                out[i] = d[Int(b >> 4)]
+                out[i + 1] = d[Int(b & 15)]
+                i += 2
+            }
+            return i
         }
-        return String(decoding: out, as: UTF8.self)
     }
 
     /// Pads to a multiple of `block` bytes with the bit length (big- or little-endian) at the end.

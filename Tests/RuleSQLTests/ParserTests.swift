@@ -139,4 +139,14 @@ final class ParserTests: XCTestCase {
         XCTAssertEqual(e.column, 38)
         XCTAssertEqual(e.offset, 41)
     }
+
+    func testExpressionSizeIsBoundedWithAPositionedError() {
+        let chain = Array(repeating: "a = 1", count: 300).joined(separator: " AND ")
+        let e = error("SELECT * FROM t WHERE " + chain)
+        XCTAssertEqual(e?.code, .syntax)
+        XCTAssertTrue(e?.message.contains("more than 256 operators") ?? false)
+        let deep = String(repeating: "(", count: 70) + "1" + String(repeating: ")", count: 70)
+        XCTAssertEqual(error("SELECT * FROM t WHERE \(deep) = 1")?.column, 23 + 64)
+        XCTAssertNoThrow(try RuleSQL.compile("SELECT * FROM t WHERE " + Array(repeating: "a = 1", count: 100).joined(separator: " OR ")))
+    }
 }

@@ -33,8 +33,17 @@ public struct RuleSQLError: Error, Hashable, Sendable, CustomStringConvertible {
     public let length: Int
     public let message: String
     public let hint: String?
+    /// When the SQL was given as the manifest's three fields (`RuleSQL.check(select:from:where:)`):
+    /// the field the error is in; line, column and offset are then relative to that field's text.
+    public let field: Field?
 
-    public init(code: Code, line: Int, column: Int, offset: Int, length: Int, message: String, hint: String? = nil) {
+    /// The manifest fields a rule's SQL is composed from (spec/04 §4.5, §5.1).
+    public enum Field: String, Hashable, Sendable {
+        case select, from, `where`
+    }
+
+    public init(code: Code, line: Int, column: Int, offset: Int, length: Int, message: String, hint: String? = nil, field: Field? = nil) {
+        self.field = field
         self.code = code
         self.line = line
         self.column = column
@@ -45,7 +54,7 @@ public struct RuleSQLError: Error, Hashable, Sendable, CustomStringConvertible {
     }
 
     public var description: String {
-        "\(line):\(column): \(code.rawValue) \(message)" + (hint.map { " \($0)" } ?? "")
+        (field.map { "\($0.rawValue):" } ?? "") + "\(line):\(column): \(code.rawValue) \(message)" + (hint.map { " \($0)" } ?? "")
     }
 
     /// Builds an error at a byte range of `source`, computing line and column.

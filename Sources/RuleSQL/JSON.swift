@@ -172,7 +172,13 @@ struct JSONReader {
         let n = b.count
         i += 1
         while i < n {
-            let c = b[i]
+            // Fast path: a run of printable ASCII other than '"' and '\\'.
+            var c = b[i]
+            while c >= 0x20 && c < 0x80 && c != 0x22 && c != 0x5C {
+                i += 1
+                guard i < n else { return false }
+                c = b[i]
+            }
             if c == 0x22 { i += 1; return true }
             if c == 0x5C {
                 escaped = true

@@ -1,3 +1,0 @@
-import XCTest
-@testable import RuleSQL
-final class RuleSQLPlaceholderTests: XCTestCase { func testNothingYet() {} }

@@ -39,7 +39,9 @@ extension MessageValidator {
         if errors.isEmpty {
             c.reply = reply(t, method: method, token: token, status: "", extra: data)
         } else {
-            let (code, status) = failure(errors)
+            // 404 when every rejected event is one the model does not define (spec/07 §3.7).
+            let notDefined = errors.allSatisfy { $0.code == .unknownIdentifier && $0.causes.isEmpty && events[$0.path] == nil }
+            let (code, status) = failure(errors, notDefined: notDefined)
             c.reply = reply(t, method: method, token: token, code: code, status: status, extra: data)
             c.diagnostics += rejectionRows(errors, topic: t)
         }

@@ -23,7 +23,4 @@ public enum MessageCode: Int, Sendable, Hashable, CaseIterable, CustomStringConv
     /// The digest's reply code, `4000 + nn` (spec/01 §7.6).
     public var digestReplyCode: Int { 4000 + rawValue }
 
-    /// The real platform's reply code (spec/07 §9 row 6): 404 for an undefined event or action
-    /// identifier, 406 for every other report or value error.
-    public var platformReplyCode: Int { self == .unknownIdentifier ? 404 : 406 }
 }

@@ -11,20 +11,18 @@ extension MessageValidator {
         return Reply(topic: t.replyTopic.description, payload: .object(fields), code: code)
     }
 
-    /// `code` and `status` for a list of rejections, in the configured style.
-    func failure(_ errors: [MessageError]) -> (code: Int, status: String) {
+    /// `code` and `status` for a list of rejections, in the configured style. `notDefined`: the
+    /// message names an event that does not exist, which the platform answers with 404
+    /// `<id> not defined` (spec/07 §3.7); everything else is 406 `check report data err: …`.
+    func failure(_ errors: [MessageError], notDefined: Bool = false) -> (code: Int, status: String) {
         guard let first = errors.first else { return (0, Self.success) }
+        let leaves = errors.flatMap(\.leaves)
         switch options.replyStyle {
         case .digest:
-            return (first.code.digestReplyCode, "invalid params: " + errors.flatMap(\.leaves).map(\.description).joined(separator: "; "))
+            return (first.code.digestReplyCode, "invalid params: " + leaves.map(\.description).joined(separator: "; "))
         case .platform:
-            let items = errors.flatMap(\.leaves).map { e in
-                e.code == .unknownIdentifier ? "\(e.path) \(e.message)" : "\(e.path) \(e.message)"
-            }
-            if first.code == .unknownIdentifier, errors.allSatisfy({ $0.code == .unknownIdentifier }) {
-                return (first.code.platformReplyCode, items.joined(separator: "; "))
-            }
-            return (first.code.platformReplyCode, "check report data err: " + items.joined(separator: "; "))
+            let items = leaves.map { "\($0.path) \($0.message)" }.joined(separator: "; ")
+            return notDefined ? (404, items) : (406, "check report data err: " + items)
         }
     }
 

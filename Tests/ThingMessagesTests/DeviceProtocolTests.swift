@@ -48,6 +48,14 @@ final class DeviceProtocolTests: XCTestCase {
         XCTAssertEqual(c.diagnostics.first?.result, "FAIL, E-MSG-07 brightness: value 150 out of range:[0,100]")
     }
 
+    /// §9 row 6: an unknown property is a report error (406), not the 404 of an undefined event.
+    func testUnknownPropertyIs406() {
+        let c = check(up, #"{"method":"report","clientToken":"t","params":{"colour":1,"brightness":1}}"#)
+        XCTAssertEqual(c.reply?.payload["code"], .int(406))
+        XCTAssertEqual(c.reply?.payload["status"]?.stringValue, "check report data err: colour not defined")
+        XCTAssertEqual(c.accepted.properties.map(\.name), ["brightness"])
+    }
+
     /// §3.2: gateway samples send empty params; the optional top-level timestamp is kept.
     func testEmptyParamsAndDeviceTime() {
         let c = check(up, #"{"method":"report","clientToken":"x","timestamp":1692787444,"params":{}}"#)

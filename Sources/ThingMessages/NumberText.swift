@@ -51,15 +51,83 @@ enum NumberText {
     /// Plain decimal text for a downlink (spec/07 §3.1.5: no exponent): `1e-5` → `0.00001`.
     static func plain(_ text: String) -> String {
         guard text.utf8.contains(where: { $0 == UInt8(ascii: "e") || $0 == UInt8(ascii: "E") }),
-              let d = Decimal(string: text, locale: Locale(identifier: "en_US_POSIX")), !d.isNaN else { return text }
+              let d = Decimal(string: text, locale: posix), !d.isNaN else { return text }
         return d.description
     }
 
-    /// Whether `(value − min) / step` is an integer, in exact decimal arithmetic (§6.6.10).
-    /// Values Decimal cannot hold are not judged (no false rejection).
-    static func isOnStep(_ value: String, min: Decimal, step: Decimal) -> Bool {
-        guard let v = Decimal(string: value, locale: Locale(identifier: "en_US_POSIX")), !v.isNaN, step > 0 else { return true }
-        var q = (v - min) / step
+    static let posix = Locale(identifier: "en_US_POSIX")
+
+    /// A decimal number as `mantissa × 10^-scale`, when it fits in Int64.
+    struct Scaled: Sendable {
+        var mantissa: Int64
+        var scale: Int
+
+        init?(_ text: String) {
+            var m: Int64 = 0
+            var scale = 0
+            var exponent = 0
+            var negative = false
+            var expNegative = false
+            var part = 0   // 0 integer digits, 1 fraction digits, 2 exponent
+            var digits = 0
+            for c in text.utf8 {
+                switch c {
+                case UInt8(ascii: "-"): if part == 2 { expNegative = true } else { negative = true }
+                case UInt8(ascii: "+"): break
+                case UInt8(ascii: "."): part = 1
+                case UInt8(ascii: "e"), UInt8(ascii: "E"): part = 2
+                case 0x30...0x39:
+                    if part == 2 {
+                        exponent = exponent * 10 + Int(c - 0x30)
+                        if exponent > 40 { return nil }
+                    } else {
+                        if m == 0 && c == 0x30 && part == 0 { continue }
+                        digits += 1
+                        if digits > 18 { return nil }
+                        m = m * 10 + Int64(c - 0x30)
+                        if part == 1 { scale += 1 }
+                    }
+                default: return nil
+                }
+            }
+            scale += expNegative ? exponent : -exponent
+            if scale < 0 {
+                for _ in 0..<(-scale) {
+                    let (r, o) = m.multipliedReportingOverflow(by: 10)
+                    if o { return nil }
+                    m = r
+                }
+                scale = 0
+            }
+            if scale > 36 { return nil }
+            mantissa = negative ? -m : m
+            self.scale = scale
+        }
+
+        /// The mantissa at a larger scale, nil on overflow.
+        func mantissa(at s: Int) -> Int64? {
+            var m = mantissa
+            for _ in 0..<(s - scale) {
+                let (r, o) = m.multipliedReportingOverflow(by: 10)
+                if o { return nil }
+                m = r
+            }
+            return m
+        }
+    }
+
+    /// Whether `(value − min) / step` is an integer, exactly (§6.6.10): in Int64 at a common
+    /// decimal scale, falling back to `Decimal` for texts that do not fit.
+    static func isOnStep(_ value: String, min: Scaled?, step: Scaled?, minDecimal: Decimal, stepDecimal: Decimal) -> Bool {
+        if let min, let step, let v = Scaled(value) {
+            let s = Swift.max(v.scale, min.scale, step.scale)
+            if let vm = v.mantissa(at: s), let mm = min.mantissa(at: s), let sm = step.mantissa(at: s), sm > 0 {
+                let (d, o) = vm.subtractingReportingOverflow(mm)
+                if !o { return d % sm == 0 }
+            }
+        }
+        guard let v = Decimal(string: value, locale: posix), !v.isNaN, stepDecimal > 0 else { return true }
+        var q = (v - minDecimal) / stepDecimal
         if q.isNaN { return true }
         var r = Decimal()
         NSDecimalRound(&r, &q, 0, .plain)
@@ -67,7 +135,7 @@ enum NumberText {
     }
 
     static func decimal(_ text: String) -> Decimal? {
-        guard let d = Decimal(string: text, locale: Locale(identifier: "en_US_POSIX")), !d.isNaN else { return nil }
+        guard let d = Decimal(string: text, locale: posix), !d.isNaN else { return nil }
         return d
     }
 }

@@ -5,7 +5,17 @@ import ThingformModel
 /// Decimal, mappings to sets, struct members to a dictionary, so checking a value allocates
 /// nothing unless the value has to be normalised (`true` → `1`, `50.0` → `50`) or rejected.
 indirect enum ValueRule: Sendable {
-    struct Step: Sendable { var min: Decimal; var step: Decimal; var text: String; var minText: String }
+    struct Step: Sendable {
+        var min: Decimal
+        var step: Decimal
+        var scaledMin: NumberText.Scaled?
+        var scaledStep: NumberText.Scaled?
+        var text: String
+        var minText: String
+        func allows(_ value: String) -> Bool {
+            NumberText.isOnStep(value, min: scaledMin, step: scaledStep, minDecimal: min, stepDecimal: step)
+        }
+    }
     struct Member: Sendable { var id: String; var required: Bool; var rule: ValueRule }
 
     case bool
@@ -24,8 +34,10 @@ indirect enum ValueRule: Sendable {
         func step(_ d: NumberDefinition) -> Step? {
             guard strictStep, let min = NumberText.decimal(d.min) else { return nil }
             // `undefined` (real exports, spec/07 §9 row 12) reads as absent: step 1.
-            let s = NumberText.decimal(d.step).flatMap { $0 > 0 ? $0 : nil } ?? 1
-            return Step(min: min, step: s, text: NumberText.decimal(d.step) != nil ? d.step : "1", minText: d.min)
+            let valid = NumberText.decimal(d.step).map { $0 > 0 } ?? false
+            let text = valid ? d.step : "1"
+            return Step(min: min, step: NumberText.decimal(text)!, scaledMin: NumberText.Scaled(d.min),
+                        scaledStep: NumberText.Scaled(text), text: text, minText: d.min)
         }
         switch type {
         case .bool: self = .bool
@@ -79,7 +91,7 @@ indirect enum ValueRule: Sendable {
             case .huge: return .failure(Self.range(t, minText, maxText))
             case let .value(v):
                 guard v >= min, v <= max else { return .failure(Self.range(t, minText, maxText)) }
-                if let step, !NumberText.isOnStep(t, min: step.min, step: step.step) { return .failure(Self.step(t, step)) }
+                if let step, !step.allows(t) { return .failure(Self.step(t, step)) }
                 return .success(Int64(t) != nil ? value : .number(String(v)))
             }
 
@@ -87,7 +99,7 @@ indirect enum ValueRule: Sendable {
             guard case let .number(t) = value else { return .failure(Self.type("a number", value)) }
             let v = Double(t) ?? .nan
             guard v >= min, v <= max else { return .failure(Self.range(t, minText, maxText)) }
-            if let step, !NumberText.isOnStep(t, min: step.min, step: step.step) { return .failure(Self.step(t, step)) }
+            if let step, !step.allows(t) { return .failure(Self.step(t, step)) }
             return .success(.number(NumberText.plain(t)))
 
         case let .string(min, max):

@@ -11,7 +11,7 @@ let benchmarks: @Sendable () -> Void = {
     let messages = Int(ProcessInfo.processInfo.environment["THINGFORM_BENCH_MESSAGES"] ?? "") ?? 100_000
 
     Benchmark.defaultConfiguration = .init(
-        metrics: [.wallClock, .cpuTotal, .throughput, .peakMemoryResident, .mallocCountTotal],
+        metrics: [.wallClock, .cpuTotal, .peakMemoryResident, .mallocCountTotal],
         timeUnits: .milliseconds,
         warmupIterations: 1,
         scalingFactor: .one,

@@ -1,1 +1,0 @@
-/// Placeholder: the ThingMessages engine lands here.

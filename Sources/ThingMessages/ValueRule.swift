@@ -1,0 +1,215 @@
+import Foundation
+import ThingformModel
+
+/// A data type compiled once per model (spec/01 §6.6, §7.5): bounds parsed to Int64 / Double /
+/// Decimal, mappings to sets, struct members to a dictionary, so checking a value allocates
+/// nothing unless the value has to be normalised (`true` → `1`, `50.0` → `50`) or rejected.
+indirect enum ValueRule: Sendable {
+    struct Step: Sendable {
+        var min: Decimal
+        var step: Decimal
+        var scaledMin: NumberText.Scaled?
+        var scaledStep: NumberText.Scaled?
+        var text: String
+        var minText: String
+        func allows(_ value: String) -> Bool {
+            NumberText.isOnStep(value, min: scaledMin, step: scaledStep, minDecimal: min, stepDecimal: step)
+        }
+    }
+    struct Member: Sendable { var id: String; var required: Bool; var rule: ValueRule }
+
+    case bool
+    case int(min: Int64, max: Int64, minText: String, maxText: String, step: Step?)
+    case float(min: Double, max: Double, minText: String, maxText: String, step: Step?)
+    case string(min: Int, max: Int)
+    case intEnum(keys: Set<Int64>, listing: String)
+    case stringEnum(keys: Set<String>, listing: String)
+    case timestamp
+    case structure(members: [String: Member], requiredIDs: [String])
+    case array(element: ValueRule)
+
+    static let maxTimestamp: Int64 = 9_007_199_254_740_991   // 2^53 − 1
+
+    init(_ type: DataType, strictStep: Bool) {
+        func step(_ d: NumberDefinition) -> Step? {
+            guard strictStep, let min = NumberText.decimal(d.min) else { return nil }
+            // `undefined` (real exports, spec/07 §9 row 12) reads as absent: step 1.
+            let valid = NumberText.decimal(d.step).map { $0 > 0 } ?? false
+            let text = valid ? d.step : "1"
+            return Step(min: min, step: NumberText.decimal(text)!, scaledMin: NumberText.Scaled(d.min),
+                        scaledStep: NumberText.Scaled(text), text: text, minText: d.min)
+        }
+        switch type {
+        case .bool: self = .bool
+        case let .int(d):
+            let lo: Int64, hi: Int64
+            if case let .value(v) = NumberText.integer(d.min) { lo = v } else { lo = .min }
+            if case let .value(v) = NumberText.integer(d.max) { hi = v } else { hi = .max }
+            self = .int(min: lo, max: hi, minText: d.min, maxText: d.max, step: step(d))
+        case let .float(d):
+            self = .float(min: Double(d.min) ?? -.infinity, max: Double(d.max) ?? .infinity,
+                          minText: d.min, maxText: d.max, step: step(d))
+        case let .string(min, max):
+            self = .string(min: Int(min) ?? 0, max: Int(max) ?? Int.max)
+        case let .enum(mapping):
+            var keys = Set<Int64>()
+            for e in mapping { if case let .value(v) = NumberText.integer(e.key) { keys.insert(v) } }
+            self = .intEnum(keys: keys, listing: mapping.map(\.key).joined(separator: ","))
+        case let .stringenum(mapping):
+            self = .stringEnum(keys: Set(mapping.map(\.key)), listing: mapping.map(\.key).joined(separator: ","))
+        case .timestamp: self = .timestamp
+        case let .struct(members):
+            var table: [String: Member] = [:]
+            for m in members { table[m.id] = Member(id: m.id, required: m.required, rule: ValueRule(m.dataType, strictStep: strictStep)) }
+            self = .structure(members: table, requiredIDs: members.filter(\.required).map(\.id))
+        case let .array(element):
+            self = .array(element: ValueRule(element, strictStep: strictStep))
+        }
+    }
+
+    /// The checked value, normalised for storing and for downlinks, or why it is refused. Error
+    /// paths are relative to the value (`""`, `.latitude`, `[1]`); the caller prefixes its id.
+    func check(_ value: JSON) -> Result<JSON, MessageError> {
+        switch self {
+        case .bool:
+            switch value {
+            case .bool(let b): return .success(b ? .number("1") : .number("0"))
+            case .number(let t):
+                switch NumberText.integer(t) {
+                case .value(0): return .success(t == "0" ? value : .number("0"))
+                case .value(1): return .success(t == "1" ? value : .number("1"))
+                case .value, .huge: return .failure(MessageError(.notInMapping, path: "", "value \(t) out of range:[0,1]"))
+                case .nonIntegral: return .failure(Self.type("0 or 1", value))
+                }
+            default: return .failure(Self.type("0 or 1", value))
+            }
+
+        case let .int(min, max, minText, maxText, step):
+            guard case let .number(t) = value else { return .failure(Self.type("an integer", value)) }
+            switch NumberText.integer(t) {
+            case .nonIntegral: return .failure(Self.type("an integer", value))
+            case .huge: return .failure(Self.range(t, minText, maxText))
+            case let .value(v):
+                guard v >= min, v <= max else { return .failure(Self.range(t, minText, maxText)) }
+                if let step, !step.allows(t) { return .failure(Self.step(t, step)) }
+                return .success(Int64(t) != nil ? value : .number(String(v)))
+            }
+
+        case let .float(min, max, minText, maxText, step):
+            guard case let .number(t) = value else { return .failure(Self.type("a number", value)) }
+            let v = Double(t) ?? .nan
+            guard v >= min, v <= max else { return .failure(Self.range(t, minText, maxText)) }
+            if let step, !step.allows(t) { return .failure(Self.step(t, step)) }
+            return .success(.number(NumberText.plain(t)))
+
+        case let .string(min, max):
+            guard case let .string(s) = value else { return .failure(Self.type("a string", value)) }
+            let n = s.utf8.count
+            guard n >= min, n <= max else { return .failure(MessageError(.badLength, path: "", "length \(n) bytes out of range:[\(min),\(max)]")) }
+            return .success(value)
+
+        case let .intEnum(keys, listing):
+            guard case let .number(t) = value else { return .failure(Self.type("an integer enum key", value)) }
+            switch NumberText.integer(t) {
+            case .nonIntegral: return .failure(Self.type("an integer enum key", value))
+            case .huge: return .failure(MessageError(.notInMapping, path: "", "value \(t) not in mapping [\(listing)]"))
+            case let .value(v):
+                guard keys.contains(v) else { return .failure(MessageError(.notInMapping, path: "", "value \(t) not in mapping [\(listing)]")) }
+                return .success(Int64(t) != nil ? value : .number(String(v)))
+            }
+
+        case let .stringEnum(keys, listing):
+            guard case let .string(s) = value else { return .failure(Self.type("a string enum key", value)) }
+            guard keys.contains(s) else { return .failure(MessageError(.notInMapping, path: "", "value \"\(s)\" not in mapping [\(listing)]")) }
+            return .success(value)
+
+        case .timestamp:
+            guard case let .number(t) = value else { return .failure(Self.type("an integer timestamp", value)) }
+            switch NumberText.integer(t) {
+            case .nonIntegral: return .failure(Self.type("an integer timestamp", value))
+            case .huge: return .failure(Self.range(t, "0", String(Self.maxTimestamp)))
+            case let .value(v):
+                guard v >= 0, v <= Self.maxTimestamp else { return .failure(Self.range(t, "0", String(Self.maxTimestamp))) }
+                return .success(Int64(t) != nil ? value : .number(String(v)))
+            }
+
+        case let .structure(members, requiredIDs):
+            guard case let .object(fields) = value else { return .failure(Self.type("an object", value)) }
+            var errors: [MessageError] = []
+            var out: [JSON.Field] = []
+            out.reserveCapacity(fields.count)
+            var changed = false
+            for f in Self.byteOrder(fields) {
+                guard let m = members[f.name] else {
+                    errors.append(MessageError(.badStruct, path: "." + f.name, "unknown member"))
+                    continue
+                }
+                switch m.rule.check(f.value) {
+                case let .success(v): if v != f.value { changed = true }; out.append(JSON.Field(f.name, v))
+                case let .failure(e): errors.append(e.prefixed("." + f.name))
+                }
+            }
+            for id in requiredIDs where !fields.contains(where: { $0.name == id }) {
+                errors.append(MessageError(.badStruct, path: "." + id, "required member missing"))
+            }
+            if !errors.isEmpty {
+                errors.sort { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
+                return .failure(MessageError(errors[0].code, path: "", "invalid struct", causes: errors))
+            }
+            return .success(changed || out.count != fields.count ? .object(out) : value)
+
+        case let .array(element):
+            guard case let .array(items) = value else { return .failure(Self.type("an array", value)) }
+            var out: [JSON]? = nil
+            for (k, item) in items.enumerated() {
+                switch element.check(item) {
+                case let .success(v):
+                    if v != item, out == nil { out = Array(items[..<k]) }
+                    out?.append(v)
+                case let .failure(e):
+                    let nested = e.prefixed("[\(k)]")
+                    return .failure(MessageError(.badElement, path: "", "element \(k) invalid", causes: [nested]))
+                }
+            }
+            return .success(out.map(JSON.array) ?? value)
+        }
+    }
+
+    /// Keys in ascending byte order, the last of duplicated keys winning (spec/01 §7.6 step 1).
+    static func byteOrder(_ fields: [JSON.Field]) -> [JSON.Field] {
+        var sorted = fields.enumerated().sorted {
+            $0.element.name == $1.element.name ? $0.offset < $1.offset
+                : $0.element.name.utf8.lexicographicallyPrecedes($1.element.name.utf8)
+        }.map(\.element)
+        var k = sorted.count - 1
+        while k > 0 {
+            if sorted[k - 1].name == sorted[k].name { sorted.remove(at: k - 1) }
+            k -= 1
+        }
+        return sorted
+    }
+
+    static func kind(_ v: JSON) -> String {
+        switch v {
+        case .null: return "null"
+        case .bool: return "a boolean"
+        case .number(let t): return NumberText.integer(t) == .nonIntegral ? "the number \(t)" : "an integer"
+        case .string: return "a string"
+        case .array: return "an array"
+        case .object: return "an object"
+        }
+    }
+
+    static func type(_ expected: String, _ v: JSON) -> MessageError {
+        MessageError(.wrongType, path: "", "expected \(expected), got \(kind(v))")
+    }
+
+    /// The platform's wording (spec/07 §3.2): `value 150 out of range:[0,100]`.
+    static func range(_ t: String, _ lo: String, _ hi: String) -> MessageError {
+        MessageError(.outOfRange, path: "", "value \(t) out of range:[\(lo),\(hi)]")
+    }
+
+    static func step(_ t: String, _ s: Step) -> MessageError {
+        MessageError(.stepViolation, path: "", "value \(t) is not \(s.minText) plus a multiple of step \(s.text)")
+    }
+}

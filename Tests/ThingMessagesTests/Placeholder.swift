@@ -1,3 +1,0 @@
-import XCTest
-@testable import ThingMessages
-final class ThingMessagesPlaceholderTests: XCTestCase { func testNothingYet() {} }

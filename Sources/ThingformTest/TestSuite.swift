@@ -34,7 +34,7 @@ public struct MessageInput: Sendable {
     /// A `Product` of the same tree (its `ThingModel` is used), or a console JSON file.
     public var product: String?
     public var thingModelJSON: String?
-    public var deviceName: String
+    public var deviceName: String?
     /// `${productId}` in the topic is replaced by the product id used for the test.
     public var topic: String
     public var payload: String

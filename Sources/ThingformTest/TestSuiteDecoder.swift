@@ -100,7 +100,7 @@ public enum TestSuiteDecoder {
         if (product == nil) == (json == nil) {
             ctx.error(TestCode.malformed, r.node, "\(r.path) needs exactly one of product (a Product of this tree) or thingModelJson (a console JSON file)")
         }
-        let device = r.string("deviceName", &ctx) ?? "dev001"
+        let device = r.string("deviceName", &ctx)
         let topic = r.string("topic", required: true, code: TestCode.malformed, &ctx)
         let strict = r.bool("strictStep", &ctx) ?? false
         guard let payload = payload(&r, &ctx), let topic else { return nil }

@@ -14,6 +14,6 @@ struct Thingform: ParsableCommand {
         """,
         version: "0.1.0",
         subcommands: [Validate.self, PlanCommand.self, Apply.self, StateCommand.self, ForceUnlock.self, ThingModelCommand.self,
-                      FenceCommand.self, AuthzCommand.self, RuleCommand.self]
+                      FenceCommand.self, AuthzCommand.self, RuleCommand.self, TestCommand.self]
     )
 }

@@ -1,0 +1,109 @@
+import Foundation
+import XCTest
+
+/// The commands authors use to try the engines before anything is applied.
+final class EngineCommandTests: XCTestCase {
+    var cli: CLIRunner!
+
+    override func setUpWithError() throws { cli = try CLIRunner() }
+    override func tearDown() { cli.remove() }
+
+    func testRuleTestPrintsTheMatchAndTheSelectOutput() throws {
+        let r = try cli.run(["rule", "test", "--sql", "SELECT temp AS t FROM $thing/up/property/+/+ WHERE temp > 30",
+                             "--topic", "$thing/up/property/AD4GVS5549/dev001", "--payload", #"{"temp":31}"#, "--format", "json"])
+        XCTAssertEqual(r.status, 0, r.all)
+        XCTAssertEqual(r.stdout.trimmingCharacters(in: .newlines), #"{"matched":true,"reason":null,"output":{"t":31},"actions":[]}"#)
+        let miss = try cli.run(["rule", "test", "--sql", "SELECT * FROM t WHERE temp > 30", "--topic", "t", "--payload", #"{"temp":3}"#])
+        XCTAssertEqual(miss.status, 0, "evaluated, not matched")
+        XCTAssertTrue(miss.stdout.contains("not matched"), miss.all)
+    }
+
+    func testRuleTestPositionsSQLErrors() throws {
+        let r = try cli.run(["rule", "test", "--sql", "SELECT a FROM t WHERE (SELECT 1)", "--topic", "t", "--payload", "{}"])
+        XCTAssertEqual(r.status, 1)
+        XCTAssertNotNil(r.stderr.range(of: #"sql:1:\d+: E-RULE-0\d"#, options: .regularExpression), r.all)
+    }
+
+    func testFenceTestPointAndFixes() throws {
+        let circle = #"{"type":"circle","center":{"longitude":116.39,"latitude":39.9},"radiusMeters":1000}"#
+        let inside = try cli.run(["fence", "test", "--shape", circle, "--lon", "116.39", "--lat", "39.905", "--format", "json"])
+        XCTAssertEqual(inside.status, 0, inside.all)
+        XCTAssertTrue(inside.stdout.hasPrefix(#"{"inside":true,"distance_m":444."#), inside.all)
+        try cli.write("fixes.jsonl", "{\"lon\":116.5,\"lat\":39.9}\n{\"lon\":116.39,\"lat\":39.9}\n\n{\"lon\":117,\"lat\":39.9}\n")
+        let seq = try cli.run(["fence", "test", "--shape", circle, "--fixes", "fixes.jsonl", "--trigger", "enterOrLeave"])
+        XCTAssertEqual(seq.stdout.split(separator: "\n").prefix(2), ["fixes.jsonl:2: enter", "fixes.jsonl:4: leave"], seq.all)
+    }
+
+    func testFenceTestRejectsASelfIntersectingPolygonNamingTheEdges() throws {
+        let bowtie = #"{"type":"polygon","points":[{"longitude":0,"latitude":0},{"longitude":1,"latitude":1},{"longitude":1,"latitude":0},{"longitude":0,"latitude":1}]}"#
+        let r = try cli.run(["fence", "test", "--shape", bowtie, "--lon", "0.5", "--lat", "0.2"])
+        XCTAssertEqual(r.status, 1)
+        XCTAssertTrue(r.stderr.contains("E-GEO-04"), r.all)
+        XCTAssertTrue(r.stderr.contains("edge 0"), r.all)
+    }
+
+    func testAuthzCheckExitsZeroWhenAllowedAndThreeWhenDenied() throws {
+        try cli.write("ops.json", #"{"version":"2.0","statement":[{"effect":"allow","action":"iotexplorer:Describe*","resource":"*"},{"effect":"deny","action":"iotexplorer:DeleteStudioProduct","resource":"*"}]}"#)
+        let allowed = try cli.run(["authz", "check", "--policy", "ops.json", "--action", "iotexplorer:DescribeStudioProduct", "--resource", "*"])
+        XCTAssertEqual(allowed.status, 0, allowed.all)
+        XCTAssertTrue(allowed.stdout.contains("ops#0"), allowed.all)
+        let denied = try cli.run(["authz", "check", "--policy", "ops.json", "--action", "iotexplorer:DeleteStudioProduct", "--resource", "*"])
+        XCTAssertEqual(denied.status, 3, denied.all)
+        XCTAssertTrue(denied.stdout.contains("ops#1"), denied.all)
+        let implicit = try cli.run(["authz", "check", "--policy", "ops.json", "--action", "iotexplorer:CreateStudioProduct", "--resource", "*"])
+        XCTAssertEqual(implicit.status, 3, implicit.all)
+    }
+
+    func testAuthzCheckReportsEveryPolicyProblemWithItsPosition() throws {
+        try cli.write("bad.json", "{\"version\":\"1.0\",\n \"statement\":[{\"effect\":\"Allow\",\"action\":\"x\",\"resource\":\"*\"}]}")
+        let r = try cli.run(["authz", "check", "--policy", "bad.json", "--action", "a:b", "--resource", "*"])
+        XCTAssertEqual(r.status, 1)
+        XCTAssertTrue(r.stderr.contains("bad.json:1:12: InvalidPolicyVersion"), r.all)
+        XCTAssertTrue(r.stderr.contains("bad.json:2:25: InvalidEffect"), r.all)
+    }
+
+    func testThingModelCheckAgainstTheManifestsProduct() throws {
+        try cli.write("m/all.yaml", CLIFixtures.instance + "---\n" + CLIFixtures.product() + "---\n" + CLIFixtures.thingModel())
+        let r = try cli.run(["thingmodel", "check", "Product/lamp", "--manifests", "m", "--topic", "$thing/up/property/${productId}/dev001",
+                             "--payload", #"{"method":"report","clientToken":"t1","params":{"brightness":101}}"#])
+        XCTAssertEqual(r.status, 0, r.all)
+        XCTAssertTrue(r.stdout.contains("rejected  brightness: E-MSG-07"), r.all)
+        XCTAssertTrue(r.stdout.contains(#""method":"report_reply","clientToken":"t1""#), r.all)
+        let unknown = try cli.run(["thingmodel", "check", "Product/nope", "--manifests", "m", "--topic", "t", "--payload", "{}"])
+        XCTAssertEqual(unknown.status, 1)
+        XCTAssertTrue(unknown.stderr.contains("E-TST-03"), unknown.all)
+    }
+
+    func testTestCommandReportsFailuresWithDiffsAndWritesJUnit() throws {
+        try cli.write("m/all.yaml", CLIFixtures.instance + "---\n" + CLIFixtures.product() + "---\n" + CLIFixtures.thingModel())
+        try cli.write("m/t.yaml", """
+        apiVersion: thingform/v1
+        kind: Test
+        metadata: {name: lamp}
+        spec:
+          cases:
+            - name: passes
+              message: {product: lamp, topic: "$thing/up/property/${productId}/d1", payload: {method: report, clientToken: a, params: {brightness: 5}}}
+              expect: {code: 0}
+            - name: fails
+              rule: {sql: "SELECT temp FROM t WHERE temp > 30", topic: t, payload: {temp: 40}}
+              expect: {matched: false}
+
+        """)
+        let r = try cli.run(["test", "m", "--junit", "report.xml"])
+        XCTAssertEqual(r.status, 1, r.all)
+        XCTAssertTrue(r.stdout.contains("FAIL m/t.yaml:9: lamp / fails"), r.all)
+        XCTAssertTrue(r.stdout.contains("- expected false"), r.all)
+        XCTAssertTrue(r.stdout.contains("+ actual   true"), r.all)
+        XCTAssertTrue(r.stdout.hasSuffix("1 passed, 1 failed\n"), r.all)
+        let xml = try String(contentsOfFile: cli.path("report.xml"), encoding: .utf8)
+        XCTAssertTrue(xml.contains(#"<testsuite name="lamp" tests="2" failures="1""#), xml)
+        XCTAssertTrue(xml.contains("<failure message="), xml)
+    }
+
+    func testTheExampleManifestsOwnSuitePasses() throws {
+        let r = try cli.run(["test", CLIRunner.packageRoot.appendingPathComponent("manifests").path])
+        XCTAssertEqual(r.status, 0, r.all)
+        XCTAssertNotNil(r.stdout.range(of: #"(^|\n)[1-9][0-9]* passed, 0 failed\n$"#, options: .regularExpression), r.all)
+    }
+}

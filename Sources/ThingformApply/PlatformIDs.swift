@@ -20,6 +20,7 @@ public struct PlatformIDs<G: RandomNumberGenerator> {
             case .project: id = "prj-" + draw(Alphabet.lowerAlnum, 10)
             case .product: id = draw(Alphabet.upperAlnum, 10)
             case .thingModel: id = nil // a thing model is part of its product; it has no id of its own
+            default: id = nil
             }
             guard let id else { return nil }
             if !taken.contains(id) { return id }

@@ -83,6 +83,7 @@ struct PlanContext {
         case .project: planProjectUpdate(r, stored, before, fields)
         case .product: planProductUpdate(r, stored, before, fields)
         case .thingModel: planThingModelUpdate(r, stored, before, fields)
+        default: planGenericUpdate(r, stored, before, fields)
         }
     }
 
@@ -108,7 +109,7 @@ struct PlanContext {
                                   "Product/\(product) is released; its thing model cannot be removed",
                                   hint: "Set released: false on Product/\(product) to unpublish first")
             }
-        case .instance, .project:
+        default:
             break
         }
         _ = at
@@ -161,7 +162,7 @@ struct PlanContext {
         var fields = fields
         // Immutable fields force a replace (new ProductId), which the platform only allows
         // without devices, and we only with --allow-replace.
-        let immutable = Set(ProductSpec.immutableFields.map { "spec." + $0 })
+        let immutable = Set(ResourceDecoder.immutableFields(of: .product).map { "spec." + $0 })
         var replace = false
         for i in fields.indices where immutable.contains(fields[i].path) {
             fields[i].forcesReplacement = true
@@ -234,6 +235,26 @@ struct PlanContext {
         } else {
             changes.append(Change(address: r.address, action: .update, id: stored.id, before: before, after: r.attributes, fields: fields))
         }
+    }
+
+    /// Kinds without their own rules: an update in place, or a replace when an immutable field
+    /// changed (only with --allow-replace).
+    mutating func planGenericUpdate(_ r: Resource, _ stored: StoredResource, _ before: JSON, _ fields: [FieldChange]) {
+        var fields = fields
+        let immutable = Set(ResourceDecoder.immutableFields(of: r.address.kind).map { "spec." + $0 })
+        var replace = false
+        for i in fields.indices where immutable.contains(fields[i].path) {
+            fields[i].forcesReplacement = true
+            replace = true
+            if !options.allowReplace {
+                let f = fields[i]
+                diagnostics.error("E-PLN-03", at: r.location(of: f.path), address: r.address.description,
+                                  "\(f.path) cannot change in place (\(show(f.before)) -> \(show(f.after))); it forces a new \(r.address.kind.rawValue)",
+                                  hint: "Re-run with --allow-replace to replace it, or keep \(f.path) as \(show(f.before))")
+            }
+        }
+        changes.append(Change(address: r.address, action: replace ? .replace : .update, id: stored.id, before: before, after: r.attributes,
+                              fields: fields, reason: replace ? fields.filter(\.forcesReplacement).map(\.path).joined(separator: ", ") + " forces replacement" : nil))
     }
 
     mutating func planThingModelUpdate(_ r: Resource, _ stored: StoredResource, _ before: JSON, _ fields: [FieldChange]) {

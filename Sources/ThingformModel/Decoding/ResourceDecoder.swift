@@ -13,6 +13,11 @@ public enum ResourceDecoder {
         }
     }
 
+    /// `spec` fields of `kind` that force a replacement when they change.
+    public static func immutableFields(of kind: Kind) -> [String] {
+        specType(for: kind).immutableFields
+    }
+
     /// Metadata names: DNS-label-like, so addresses are unambiguous in plans and on the command line.
     public static func isValidName(_ name: String) -> Bool {
         guard (1...63).contains(name.utf8.count) else { return false }

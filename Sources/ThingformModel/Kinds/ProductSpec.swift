@@ -12,7 +12,8 @@ public struct ProductSpec: ResourceSpec {
     public static let authMethods = ["key", "certificate"]
     public static let bindingPolicies = ["preemptive"]
     /// Fields that never change in place: a change replaces the product (new ProductId).
-    public static let immutableFields = ["category", "deviceType", "communication", "gatewayProtocol", "dataProtocol", "authMethod"]
+    public static var immutableFields: [String] { immutable }
+    static let immutable = ["category", "deviceType", "communication", "gatewayProtocol", "dataProtocol", "authMethod"]
 
     public var instance: String
     public var project: String

@@ -10,4 +10,11 @@ public protocol ResourceSpec: Sendable {
     var canonical: JSON { get }
     /// Resources referred to by name.
     var references: [Address] { get }
+    /// `spec` fields that never change in place: a change replaces the resource (a new
+    /// platform id), which the plan only does with `--allow-replace`.
+    static var immutableFields: [String] { get }
+}
+
+extension ResourceSpec {
+    public static var immutableFields: [String] { [] }
 }

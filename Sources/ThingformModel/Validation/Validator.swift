@@ -86,12 +86,22 @@ public enum Validator {
                 } else {
                     thingModelFor[product] = r
                 }
+            default:
+                checkReferences(r, byAddress, &d)
             }
             out.append(r)
         }
         let desired = DesiredState(resources: out)
         ThingModelChecks.check(desired, &d)
         return (desired, d)
+    }
+
+    /// Kinds without their own rules: every reference must name a declared resource.
+    static func checkReferences(_ r: Resource, _ all: [Address: Resource], _ d: inout Diagnostics) {
+        for ref in r.references where all[ref] == nil {
+            d.error(ManifestCode.danglingReference, at: r.location(of: "spec.\(ref.kind.rawValue.prefix(1).lowercased() + ref.kind.rawValue.dropFirst())"),
+                    address: r.address.description, "\(r.address) refers to \(ref), which no manifest declares", hint: hintFor(ref.kind, ref.name, all))
+        }
     }
 
     static func hintFor(_ kind: Kind, _ name: String, _ all: [Address: Resource], fallback: String? = nil) -> String {

@@ -90,7 +90,7 @@ public struct RuleSpec: ResourceSpec {
             }
             sqlOK = errors.isEmpty && compiled != nil
         }
-        sql = compiled?.canonicalSQL ?? ""
+        sql = compiled.map { RuleSpec.restoringPlaceholder($0.canonicalSQL) } ?? ""
         // `${x}` checks need the SELECT output keys; with `*` anything may be there.
         let keys: [String]? = compiled.flatMap { $0.selectsAll ? nil : $0.outputKeys }
 
@@ -110,6 +110,16 @@ public struct RuleSpec: ResourceSpec {
         r.finish(&ctx)
         guard let instance, sqlOK else { return nil }
         self.instance = instance
+    }
+
+    /// The canonical SQL expands `${productId}` in FROM; the manifest's form keeps the placeholder
+    /// (the id is assigned at apply), so the stand-in is put back, in the FROM topic only.
+    static func restoringPlaceholder(_ canonical: String) -> String {
+        guard let from = canonical.range(of: " FROM ") else { return canonical }
+        let topicEnd = canonical[from.upperBound...].firstIndex(of: " ") ?? canonical.endIndex
+        let topic = canonical[from.upperBound..<topicEnd].split(separator: "/", omittingEmptySubsequences: false)
+            .map { $0 == productIdStandIn ? "${productId}" : String($0) }.joined(separator: "/")
+        return String(canonical[..<from.upperBound]) + topic + canonical[topicEnd...]
     }
 
     /// Where an SQL error is in the manifest: the scalar's position plus the position inside the

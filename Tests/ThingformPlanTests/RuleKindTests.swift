@@ -158,6 +158,8 @@ final class RuleKindTests: XCTestCase {
         XCTAssertDiagnostic(errors(ruleWith("  - {type: mysql, forwarder: warehouse-db, table: t, fields: [{name: c, value: \"${hum}\"}]}")), RuleCode.database)
         XCTAssertDiagnostic(errors(ruleWith("  - {type: mysql, forwarder: warehouse-db, table: t, fields: []}")), RuleCode.database)
         XCTAssertDiagnostic(errors(ruleWith("  - {type: mysql, forwarder: warehouse-db, table: t, fields: [{name: c, value: 1}, {name: c, value: 2}]}")), RuleCode.database)
+        let loop = ruleWith("  - {type: republish, product: smart-light, device: d1, topic: a/b}")
+        XCTAssertTrue(Fixture.load(loop).diagnostics.items.contains { $0.code == RuleCode.republishLoop }, "a/b matches FROM a/+")
         let eleven = String(repeating: "  - {type: http, forwarder: ops-webhook}\n", count: 11)
         XCTAssertDiagnostic(errors(ruleWith(eleven)), RuleCode.tooManyActions)
     }

@@ -41,7 +41,8 @@ public struct RuleAction: Sendable {
     }
 
     /// `outputKeys` nil means the SELECT has `*` (any key may exist) or did not compile.
-    static func decode(_ n: Node, path: String, outputKeys: [String]?, _ ctx: inout DecodeContext) -> RuleAction? {
+    static func decode(_ n: Node, path: String, outputKeys: [String]?, loops: (String) -> Bool = { _ in false },
+                       _ ctx: inout DecodeContext) -> RuleAction? {
         guard var r = MappingReader(n, path: path, what: "an action", &ctx) else { return nil }
         guard let typeNode = r.required("type", code: RuleCode.actionType, &ctx) else { r.finish(known: allFields, &ctx); return nil }
         let type = typeNode.scalar?.text ?? ""
@@ -86,7 +87,13 @@ public struct RuleAction: Sendable {
                 if !isRepublishTopic(t) {
                     ctx.error(RuleCode.republish, r.node["topic"]!, "\(path).topic '\(t)' is not a valid target topic",
                               hint: "1-64 characters: letters, digits, '_ ( ) $ { } .', levels separated by '/'; no '+' or '#' (one cannot publish to a wildcard)")
-                } else { checkVariables(t, r.node["topic"]!, code: RuleCode.republishVariable, "\(path).topic") }
+                } else {
+                    checkVariables(t, r.node["topic"]!, code: RuleCode.republishVariable, "\(path).topic")
+                    if variables(in: t).isEmpty, loops(t) {
+                        ctx.warning(RuleCode.republishLoop, r.node["topic"]!, "\(path).topic '\(t)' matches the rule's own FROM: each republished message triggers the rule again",
+                                    hint: "Republish to a topic outside the FROM filter, or narrow WHERE")
+                    }
+                }
             }
             fields += [.init("project", project.map(JSON.string) ?? .null), .init("product", .string(product ?? "")),
                        .init("device", .string(device ?? "")), .init("topicType", .string(topicType)), .init("topic", .string(topic ?? ""))]

@@ -103,7 +103,8 @@ public struct RuleSpec: ResourceSpec {
             if items.count > 10 {
                 ctx.error(RuleCode.tooManyActions, n, "spec.\(key) has \(items.count) entries; at most 10")
             }
-            return items.enumerated().compactMap { i, item in RuleAction.decode(item, path: "spec.\(key)[\(i)]", outputKeys: keys, &ctx) }
+            return items.enumerated().compactMap { i, item in RuleAction.decode(item, path: "spec.\(key)[\(i)]", outputKeys: keys,
+                                                                               loops: { compiled?.matches(topic: $0) ?? false }, &ctx) }
         }
         actions = readActions("actions")
         errorActions = readActions("errorActions")

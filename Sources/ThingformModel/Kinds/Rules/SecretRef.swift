@@ -81,6 +81,8 @@ public enum RuleCode {
     public static let republish = "E-ACT-03"
     public static let republishVariable = "E-ACT-04"
     public static let database = "E-ACT-05"
+    /// The republish target matches the rule's own FROM (loop risk).
+    public static let republishLoop = "W-ACT-02"
     /// (ours) More than 10 actions or error actions (§4.2).
     public static let tooManyActions = "E-ACT-07"
 }

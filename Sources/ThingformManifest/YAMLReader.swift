@@ -84,7 +84,8 @@ public enum YAMLReader {
                 let text = Builder.string(s.value, s.length)
                 // A plain scalar with an explicit tag (`!!str 1.10`) is a string.
                 let plain = s.style == YAML_PLAIN_SCALAR_STYLE && s.tag == nil
-                let node = Node(.scalar(.init(text: text, plain: plain)), line: line, column: column)
+                let block = s.style == YAML_LITERAL_SCALAR_STYLE || s.style == YAML_FOLDED_SCALAR_STYLE
+                let node = Node(.scalar(.init(text: text, plain: plain, block: block)), line: line, column: column)
                 if let a = Builder.cString(s.anchor) { anchors[a] = node }
                 add(node)
             case YAML_ALIAS_EVENT:

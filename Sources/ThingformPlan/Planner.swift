@@ -69,6 +69,7 @@ struct PlanContext {
                               "Product/\(product) is released; its thing model cannot change",
                               hint: "Set released: false on Product/\(product) to unpublish first")
         }
+        if r.address.kind == .rule { checkRule(r) }
         let released = r.address.kind == .product && (r.spec["released"]?.boolValue ?? false)
         changes.append(Change(address: r.address, action: .create, after: released ? r.attributes.setting("spec", r.spec.setting("released", .bool(false))) : r.attributes))
         if released { changes.append(Change(address: r.address, action: .publish, after: r.attributes)) }
@@ -83,6 +84,9 @@ struct PlanContext {
         case .project: planProjectUpdate(r, stored, before, fields)
         case .product: planProductUpdate(r, stored, before, fields)
         case .thingModel: planThingModelUpdate(r, stored, before, fields)
+        case .rule:
+            checkRule(r)
+            planGenericUpdate(r, stored, before, fields)
         default: planGenericUpdate(r, stored, before, fields)
         }
     }
@@ -109,6 +113,8 @@ struct PlanContext {
                                   "Product/\(product) is released; its thing model cannot be removed",
                                   hint: "Set released: false on Product/\(product) to unpublish first")
             }
+        case .forwarder:
+            checkForwarderDelete(address)
         default:
             break
         }

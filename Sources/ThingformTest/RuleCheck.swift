@@ -47,3 +47,31 @@ public enum RuleCheck {
         }
     }
 }
+
+extension RuleCheck {
+    /// A Rule of the manifests, as `rule test Rule/NAME` and `rule: NAME` test cases run it.
+    public struct ManifestRule: Sendable {
+        /// The canonical SQL (`${productId}` kept: give the sender's ProductId to expand it).
+        public var sql: String
+        public var product: String?
+        public var enabled: Bool
+        /// The actions that would run on a match, `{type, forwarder}` (republish: `{type, topic}`).
+        public var actions: [JSON]
+        public var errorActions: [JSON]
+    }
+
+    public static func manifestRule(_ name: String, in desired: DesiredState) -> ManifestRule? {
+        guard let r = desired[Address(.rule, name)] else { return nil }
+        func summary(_ list: String) -> [JSON] {
+            (r.spec[list]?.arrayValue ?? []).map { a in
+                let type = a["type"]?.stringValue ?? ""
+                if type == "republish" {
+                    return .object([.init("type", .string(type)), .init("topic", a["topic"] ?? .null)])
+                }
+                return .object([.init("type", .string(type)), .init("forwarder", a["forwarder"] ?? .null)])
+            }
+        }
+        return ManifestRule(sql: r.spec["sql"]?.stringValue ?? "", product: r.spec["product"]?.stringValue,
+                            enabled: r.spec["enabled"]?.boolValue ?? false, actions: summary("actions"), errorActions: summary("errorActions"))
+    }
+}

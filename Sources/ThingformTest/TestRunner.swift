@@ -44,8 +44,17 @@ public struct TestRunner {
             case let .success(a): actual = a
             }
         case let .rule(r):
-            allowed = ["matched", "output", "reason"]
-            switch RuleCheck.run(sql: r.sql, topic: r.topic, payload: r.payload, clientId: r.clientId, productId: r.productId,
+            allowed = ["matched", "output", "reason", "actions"]
+            var sql = r.sql
+            var actions: [JSON] = []
+            if let name = r.rule {
+                guard let rule = RuleCheck.manifestRule(name, in: desired) else {
+                    return ["\(r.sqlLocation): Rule/\(name) is not declared by the manifests"]
+                }
+                sql = rule.sql
+                actions = rule.actions
+            }
+            switch RuleCheck.run(sql: sql, topic: r.topic, payload: r.payload, clientId: r.clientId, productId: r.productId,
                                  deviceName: r.deviceName, timestamp: r.timestamp) {
             case let .failure(p):
                 return p.errors.map { "\(r.sqlLocation): SQL \($0.description)" }
@@ -54,6 +63,7 @@ public struct TestRunner {
                     .init("matched", .bool(res.matched)),
                     .init("output", res.output.flatMap(JSON.parse) ?? .null),
                     .init("reason", res.reason.map(JSON.string) ?? .null),
+                    .init("actions", .array(res.matched ? actions : [])),
                 ])
             }
         case let .fence(f):

@@ -42,7 +42,9 @@ public struct MessageInput: Sendable {
 }
 
 public struct RuleInput: Sendable {
+    /// The SQL, or "" when the case names a Rule of the manifests (`rule: NAME`).
     public var sql: String
+    public var rule: String?
     public var sqlLocation: SourceLocation
     public var topic: String
     public var payload: String

@@ -108,15 +108,20 @@ public enum TestSuiteDecoder {
     }
 
     static func rule(_ r: inout MappingReader, _ ctx: inout DecodeContext) -> RuleInput? {
-        let sql = r.string("sql", required: true, code: TestCode.malformed, &ctx)
-        let sqlLocation = r.node["sql"].map { ctx.location($0) } ?? ctx.location(r.node)
+        // Either the SQL itself or a Rule of the manifests by name.
+        let ruleName = r.string("rule", &ctx)
+        let sql = ruleName != nil && !r.has("sql") ? "" : r.string("sql", required: true, code: TestCode.malformed, &ctx)
+        if ruleName != nil, r.has("sql") {
+            ctx.error(TestCode.malformed, r.node, "\(r.path) needs exactly one of sql or rule (a Rule of this tree)")
+        }
+        let sqlLocation = (r.node["sql"] ?? r.node["rule"]).map { ctx.location($0) } ?? ctx.location(r.node)
         let topic = r.string("topic", required: true, code: TestCode.malformed, &ctx)
         let clientId = r.string("clientId", &ctx)
         let productId = r.string("productId", &ctx)
         let deviceName = r.string("deviceName", &ctx)
         let timestamp = r.int("timestamp", &ctx).map(Int64.init)
         guard let payload = payload(&r, &ctx), let sql, let topic else { return nil }
-        return RuleInput(sql: sql, sqlLocation: sqlLocation, topic: topic, payload: payload, clientId: clientId,
+        return RuleInput(sql: sql, rule: ruleName, sqlLocation: sqlLocation, topic: topic, payload: payload, clientId: clientId,
                          productId: productId, deviceName: deviceName, timestamp: timestamp)
     }
 

@@ -24,6 +24,21 @@ final class EngineCommandTests: XCTestCase {
         XCTAssertNotNil(r.stderr.range(of: #"sql:1:\d+: E-RULE-0\d"#, options: .regularExpression), r.all)
     }
 
+    func testRuleTestOfAManifestRulePrintsTheActionsThatWouldRun() throws {
+        let manifests = CLIRunner.packageRoot.appendingPathComponent("manifests").path
+        let args = ["rule", "test", "Rule/light_too_bright", "--manifests", manifests, "--topic", "$thing/up/property/SL00000001/lamp1",
+                    "--product-id", "SL00000001", "--device-name", "lamp1", "--payload", #"{"method":"report","params":{"brightness":91}}"#]
+        let r = try cli.run(args + ["--format", "json"])
+        XCTAssertEqual(r.status, 0, r.all)
+        XCTAssertEqual(r.stdout.trimmingCharacters(in: .newlines),
+                       #"{"matched":true,"reason":null,"output":{"brightness":91,"device":"lamp1"},"actions":[{"type":"http","forwarder":"ops-webhook"},{"type":"republish","topic":"${productId}/${device}/alarm"}]}"#)
+        let text = try cli.run(args)
+        XCTAssertTrue(text.stdout.contains("http -> Forwarder/ops-webhook"), text.all)
+        let unknown = try cli.run(["rule", "test", "Rule/nope", "--manifests", manifests, "--topic", "t", "--payload", "{}"])
+        XCTAssertEqual(unknown.status, 1)
+        XCTAssertTrue(unknown.stderr.contains("Rule/nope"), unknown.all)
+    }
+
     func testFenceTestPointAndFixes() throws {
         let circle = #"{"type":"circle","center":{"longitude":116.39,"latitude":39.9},"radiusMeters":1000}"#
         let inside = try cli.run(["fence", "test", "--shape", circle, "--lon", "116.39", "--lat", "39.905", "--format", "json"])

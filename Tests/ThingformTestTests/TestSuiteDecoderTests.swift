@@ -13,6 +13,19 @@ final class TestSuiteDecoderTests: XCTestCase {
         return (s, d)
     }
 
+    func testARuleCaseNamesAManifestRuleOrGivesSQLButNotBoth() throws {
+        func text(_ rule: String) -> String {
+            "apiVersion: thingform/v1\nkind: Test\nmetadata: {name: t}\nspec:\n  cases:\n    - name: c\n      rule: \(rule)\n      expect: {matched: true}\n"
+        }
+        let (s, d) = try suite(text("{rule: light_too_bright, topic: a/b, payload: {}}"))
+        XCTAssertFalse(d.hasErrors, d.errors.map(\.description).joined(separator: "\n"))
+        guard case let .rule(r)? = s?.cases.first?.input else { return XCTFail("not a rule case") }
+        XCTAssertEqual(r.rule, "light_too_bright")
+        XCTAssertEqual(r.sql, "")
+        let (_, both) = try suite(text("{rule: x, sql: \"SELECT * FROM t\", topic: t, payload: {}}"))
+        XCTAssertTrue(both.hasErrors)
+    }
+
     func testDecodesEveryInputKind() throws {
         let (s, d) = try suite("""
         apiVersion: thingform/v1

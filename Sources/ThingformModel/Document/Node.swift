@@ -13,9 +13,12 @@ public struct Node: Sendable {
         public var text: String
         /// Plain (unquoted) scalars may be null, booleans or numbers; quoted ones are always strings.
         public var plain: Bool
-        public init(text: String, plain: Bool) {
+        /// A block scalar (`|` or `>`): its text starts on the line after the node's position.
+        public var block: Bool
+        public init(text: String, plain: Bool, block: Bool = false) {
             self.text = text
             self.plain = plain
+            self.block = block
         }
     }
 

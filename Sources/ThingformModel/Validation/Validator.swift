@@ -86,6 +86,8 @@ public enum Validator {
                 } else {
                     thingModelFor[product] = r
                 }
+            case .rule:
+                RuleChecks.checkRule(r, byAddress, &d)
             default:
                 checkReferences(r, byAddress, &d)
             }

@@ -83,6 +83,7 @@ struct PlanContext {
         case .project: planProjectUpdate(r, stored, before, fields)
         case .product: planProductUpdate(r, stored, before, fields)
         case .thingModel: planThingModelUpdate(r, stored, before, fields)
+        case .space, .fence: planLocationUpdate(r, stored, before, fields)
         default: planGenericUpdate(r, stored, before, fields)
         }
     }
@@ -109,6 +110,8 @@ struct PlanContext {
                                   "Product/\(product) is released; its thing model cannot be removed",
                                   hint: "Set released: false on Product/\(product) to unpublish first")
             }
+        case .space:
+            planSpaceDelete(address)
         default:
             break
         }

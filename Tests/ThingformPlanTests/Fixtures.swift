@@ -80,6 +80,8 @@ enum Fixture {
         case .project: return "prj-\(a.name)"
         case .product: return "PRD\(a.name.count)XYZ01"
         case .thingModel: return "tm-\(a.name)"
+        case .space: return "spc-\(a.name)"
+        case .fence: return "1000\(a.name.count)"
         }
     }
 

@@ -10,6 +10,8 @@ public enum ResourceDecoder {
         case .project: return ProjectSpec.self
         case .product: return ProductSpec.self
         case .thingModel: return ThingModelSpec.self
+        case .space: return SpaceSpec.self
+        case .fence: return FenceSpec.self
         }
     }
 

@@ -5,6 +5,8 @@ public enum Kind: String, CaseIterable, Sendable, Codable, Comparable {
     case project = "Project"
     case product = "Product"
     case thingModel = "ThingModel"
+    case space = "Space"
+    case fence = "Fence"
 
     public var rank: Int { Kind.allCases.firstIndex(of: self)! }
 

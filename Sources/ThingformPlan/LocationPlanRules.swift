@@ -23,7 +23,7 @@ extension PlanContext {
         let old = Set(Self.deviceKeys(before["spec"]?["devices"])), new = Self.deviceKeys(r.spec["devices"])
         let added = new.filter { !old.contains($0) }
         if !added.isEmpty, notes.isEmpty {
-            notes.append("newly bound device\(added.count == 1 ? "" : "s") start in state unknown: " + added.joined(separator: ", "))
+            notes.append((added.count == 1 ? "a newly bound device starts" : "newly bound devices start") + " in state unknown: " + added.joined(separator: ", "))
         }
         if !notes.isEmpty { changes[last].reason = notes.joined(separator: "; ") }
     }

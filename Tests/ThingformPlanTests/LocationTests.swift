@@ -141,7 +141,8 @@ final class LocationTests: XCTestCase {
 
     func testSpaceProductThatNoManifestDeclaresIsADanglingReference() {
         let text = Self.text([Self.space(products: "[tracker, trackr2]")])
-        XCTAssertDiagnostic(errors(text), ManifestCode.danglingReference, at: Fixture.location(of: "trackr2", in: text))
+        XCTAssertDiagnostic(errors(text), ManifestCode.danglingReference, at: Fixture.location(of: "trackr2", in: text),
+                            hint: "Did you mean 'tracker'? Declare Product/trackr2, or remove it from spec.products")
     }
 
     // MARK: fence fields and geometry
@@ -211,7 +212,7 @@ final class LocationTests: XCTestCase {
     }
 
     func testFenceWithoutItsSpaceSaysToDeleteTheFenceToo() {
-        let text = Self.text([Self.fence()])
+        let text = Self.text([Self.space("bikes2"), Self.fence()])
         XCTAssertDiagnostic(errors(text), FenceCode.space, at: Fixture.location(of: "space: bikes", in: text),
                             hint: "delete this Fence too")
     }

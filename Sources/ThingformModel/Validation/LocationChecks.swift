@@ -21,6 +21,12 @@ enum LocationChecks {
         }
     }
 
+    /// "Did you mean 'x'? " when a declared name is close, else "".
+    static func suggestion(_ kind: Kind, _ name: String, _ desired: DesiredState) -> String {
+        let names = desired.resources.filter { $0.address.kind == kind }.map(\.address.name)
+        return Suggest.closest(to: name, in: names).map { "Did you mean '\($0)'? " } ?? ""
+    }
+
     static func strings(_ j: JSON?) -> [String] { j?.arrayValue?.compactMap(\.stringValue) ?? [] }
 
     static func checkSpace(_ r: Resource, _ desired: DesiredState, _ thingModels: [String: Resource],
@@ -44,8 +50,8 @@ enum LocationChecks {
             guard let p = desired[Address(.product, product)] else {
                 d.error(ManifestCode.danglingReference, at: at, address: a,
                         "spec.products refers to Product/\(product), which no manifest declares",
-                        hint: Validator.hintFor(.product, product, desired.byAddress,
-                                                fallback: "Declare Product/\(product), or remove it from spec.products (a space keeps its products: update or delete the space in the same change that deletes a product)"))
+                        hint: suggestion(.product, product, desired)
+                            + "Declare Product/\(product), or remove it from spec.products (a space keeps its products: update or delete the space in the same change that deletes a product)")
                 continue
             }
             if let pi = p.spec["instance"]?.stringValue, pi != instance {
@@ -58,8 +64,7 @@ enum LocationChecks {
                         "ProductLacksPositioning: Product/\(product) cannot join a space: its thing model has no positioning property (\(LocationProperties.ids.joined(separator: ", ")))",
                         hint: "Only products whose thing model defines positioning attributes can use the location service; add GPS_Info to ThingModel/\(thingModels[product]?.address.name ?? product)")
             }
-            for (i, id) in strings(r.spec["display"]?[product]?["properties"]).enumerated() where !ids.contains(id) {
-                _ = i
+            for id in strings(r.spec["display"]?[product]?["properties"]) where !ids.contains(id) {
                 d.error(SpaceCode.display, at: r.location(of: "spec.display.\(product).properties[\(id)]"), address: a,
                         "spec.display.\(product): Product/\(product)'s thing model has no property '\(id)'")
             }
@@ -72,8 +77,8 @@ enum LocationChecks {
         guard let space = desired[Address(.space, spaceName)] else {
             d.error(FenceCode.space, at: r.location(of: "spec.space"), address: a,
                     "spec.space refers to Space/\(spaceName), which no manifest declares",
-                    hint: Validator.hintFor(.space, spaceName, desired.byAddress,
-                                            fallback: "A fence needs its space: declare Space/\(spaceName) again, or delete this Fence too (a space with fences cannot be deleted; remove its fences in the same change)"))
+                    hint: suggestion(.space, spaceName, desired)
+                        + "A fence needs its space: declare Space/\(spaceName) again, or delete this Fence too (a space with fences cannot be deleted; remove its fences in the same change)")
             return
         }
         let name = r.spec["name"]?.stringValue ?? ""

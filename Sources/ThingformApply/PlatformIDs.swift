@@ -11,7 +11,8 @@ public struct PlatformIDs<G: RandomNumberGenerator> {
     }
 
     /// A new id for `kind`, not in `taken`: `ins-` + 11 letters/digits, `prj-` + 10, a ProductId
-    /// of 10 upper-case letters and digits (`^[A-Z0-9]{10}$`). Re-drawn on collision.
+    /// of 10 upper-case letters and digits (`^[A-Z0-9]{10}$`), `spc-` + 10 for a
+    /// space, an 8-digit number for a fence. Re-drawn on collision.
     public mutating func newID(for kind: Kind, taken: Set<String>) -> String? {
         while true {
             let id: String?
@@ -20,6 +21,8 @@ public struct PlatformIDs<G: RandomNumberGenerator> {
             case .project: id = "prj-" + draw(Alphabet.lowerAlnum, 10)
             case .product: id = draw(Alphabet.upperAlnum, 10)
             case .thingModel: id = nil // a thing model is part of its product; it has no id of its own
+            case .space: id = "spc-" + draw(Alphabet.lowerAlnum, 10)
+            case .fence: id = draw(Alphabet.nonZeroDigit, 1) + draw(Alphabet.digit, 7) // a numeric FenceId, as the public API's
             default: id = nil
             }
             guard let id else { return nil }
@@ -38,6 +41,8 @@ public struct PlatformIDs<G: RandomNumberGenerator> {
 enum Alphabet {
     static let upperAlnum = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
     static let alnum = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")
+    static let digit = Array("0123456789")
+    static let nonZeroDigit = Array("123456789")
     static let lowerAlnum = Array("abcdefghijklmnopqrstuvwxyz0123456789")
 }
 

@@ -87,6 +87,7 @@ struct PlanContext {
         case .rule:
             checkRule(r)
             planGenericUpdate(r, stored, before, fields)
+        case .space, .fence: planLocationUpdate(r, stored, before, fields)
         default: planGenericUpdate(r, stored, before, fields)
         }
     }
@@ -115,6 +116,8 @@ struct PlanContext {
             }
         case .forwarder:
             checkForwarderDelete(address)
+        case .space:
+            planSpaceDelete(address)
         default:
             break
         }

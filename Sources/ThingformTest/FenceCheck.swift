@@ -39,6 +39,14 @@ public enum FenceCheck {
         return (parsed.shape, [])
     }
 
+    /// A `Fence` of the manifests: its shape (already validated when the manifests were loaded)
+    /// and its own trigger; nil when no manifest declares it.
+    public static func fence(named name: String, in desired: DesiredState) -> (shape: Shape, trigger: FenceTrigger)? {
+        guard let r = desired[Address(.fence, name)], let spec = r.attributes["spec"],
+              let shape = spec["shape"].flatMap(FenceGeometry.shape(fromCanonical:)) else { return nil }
+        return (shape, FenceTrigger(rawValue: spec["trigger"]?.stringValue ?? "") ?? .default)
+    }
+
     /// Inside or outside, and the distance to the boundary in metres.
     public static func point(_ shape: Shape, longitude: Double, latitude: Double) -> (inside: Bool, distanceMeters: Double) {
         let c = Coordinate(longitude: longitude, latitude: latitude)

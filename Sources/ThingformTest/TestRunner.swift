@@ -68,15 +68,25 @@ public struct TestRunner {
             }
         case let .fence(f):
             allowed = ["inside", "alarms", "distanceAtLeast", "distanceAtMost"]
-            let (shape, problems) = FenceCheck.shape(f.shape)
-            guard let shape else {
-                return problems.map { "\(c.location.file):\(f.shapeLocation.line): shape \($0.description)" }
+            let shape: Shape
+            var ownTrigger = FenceTrigger.default
+            if let name = f.fence {
+                guard let found = FenceCheck.fence(named: name, in: desired) else {
+                    return ["\(f.shapeLocation): E-TST-03 Fence/\(name) is not declared in the manifests"]
+                }
+                (shape, ownTrigger) = found
+            } else {
+                let (parsed, problems) = FenceCheck.shape(f.shape ?? "")
+                guard let parsed else {
+                    return problems.map { "\(c.location.file):\(f.shapeLocation.line): shape \($0.description)" }
+                }
+                shape = parsed
             }
             if let p = f.point {
                 let r = FenceCheck.point(shape, longitude: p.longitude, latitude: p.latitude)
                 actual = .object([.init("inside", .bool(r.inside)), .init("distance", .number(String(r.distanceMeters)))])
             } else {
-                guard let t = FenceTrigger(rawValue: f.trigger ?? "enter") else {
+                guard let t = f.trigger == nil ? ownTrigger : FenceTrigger(rawValue: f.trigger!) else {
                     return ["trigger must be enter, leave or enterOrLeave, found '\(f.trigger ?? "")'"]
                 }
                 let alarms = FenceCheck.alarms(shape, fixes: f.fixes, trigger: t)

@@ -55,8 +55,10 @@ public struct RuleInput: Sendable {
 }
 
 public struct FenceInput: Sendable {
-    /// The shape as JSON text (the same form `fence test --shape` takes).
-    public var shape: String
+    /// The shape as JSON text (the same form `fence test --shape` takes), or nil with `fence`.
+    public var shape: String?
+    /// A `Fence` of the same tree (its shape, and its trigger unless the case gives one).
+    public var fence: String?
     public var shapeLocation: SourceLocation
     public var point: (longitude: Double, latitude: Double)?
     public var fixes: [(longitude: Double, latitude: Double)]

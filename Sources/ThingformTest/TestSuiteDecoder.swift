@@ -138,8 +138,19 @@ public enum TestSuiteDecoder {
     }
 
     static func fence(_ r: inout MappingReader, _ ctx: inout DecodeContext) -> FenceInput? {
-        guard let shapeNode = r.required("shape", code: TestCode.malformed, &ctx) else { return nil }
-        let shape = shapeNode.scalar?.text ?? YAMLValue.json(shapeNode).compact
+        // A shape of its own, or `fence: NAME` (a Fence of the manifests).
+        let fenceNode = r.node("fence", &ctx)
+        guard let shapeNode = fenceNode ?? r.required("shape", code: TestCode.malformed, &ctx) else { return nil }
+        if fenceNode != nil, r.has("shape") {
+            _ = r.node("shape", &ctx)
+            ctx.error(TestCode.malformed, r.keyNode("shape")!, "\(r.path) takes shape or fence, not both")
+        }
+        let fence = fenceNode?.scalar?.text
+        if let fenceNode, fence == nil {
+            ctx.error(TestCode.malformed, fenceNode, "\(r.path).fence must be a Fence's metadata.name, found \(fenceNode.typeName)")
+            return nil
+        }
+        let shape = fenceNode != nil ? nil : shapeNode.scalar?.text ?? YAMLValue.json(shapeNode).compact
         var point: (Double, Double)?
         if let p = r.node("point", &ctx) { point = coordinate(p, path: "\(r.path).point", &ctx) }
         var fixes: [(Double, Double)] = []
@@ -153,10 +164,10 @@ public enum TestSuiteDecoder {
             ctx.error(TestCode.malformed, r.node, "\(r.path) needs a point, or fixes with a trigger")
             return nil
         }
-        if !fixes.isEmpty, trigger == nil {
+        if !fixes.isEmpty, trigger == nil, fence == nil {
             ctx.error(TestCode.malformed, r.node, "\(r.path).trigger is required with fixes (enter, leave or enterOrLeave)")
         }
-        return FenceInput(shape: shape, shapeLocation: ctx.location(shapeNode), point: point.map { (longitude: $0.0, latitude: $0.1) },
+        return FenceInput(shape: shape, fence: fence, shapeLocation: ctx.location(shapeNode), point: point.map { (longitude: $0.0, latitude: $0.1) },
                           fixes: fixes.map { (longitude: $0.0, latitude: $0.1) }, trigger: trigger)
     }
 

@@ -23,6 +23,17 @@ final class ApplyCommandTests: XCTestCase {
         XCTAssertTrue(plan.stdout.contains("No changes."), plan.all)
     }
 
+    func testTheExampleManifestsWithTheirSpaceAndFencesApplyFromEmptyAndReplanWithNoChanges() throws {
+        let examples = CLIRunner.packageRoot.appendingPathComponent("manifests").path
+        let apply = try cli.run(["apply", examples, "--auto-approve", "--state", "s.db"])
+        XCTAssertEqual(apply.status, 0, apply.all)
+        XCTAssertNotNil(apply.stdout.range(of: #"Space/plant-space: created with id spc-[a-z0-9]{10}\n"#, options: .regularExpression), apply.all)
+        XCTAssertNotNil(apply.stdout.range(of: #"Fence/storage-yard: created with id [1-9][0-9]{7}\n"#, options: .regularExpression), apply.all)
+        let plan = try cli.run(["plan", examples, "--state", "s.db", "--detailed-exitcode"])
+        XCTAssertEqual(plan.status, 0, plan.all)
+        XCTAssertTrue(plan.stdout.contains("No changes."), plan.all)
+    }
+
     func testPlanWithChangesExitsTwoWithDetailedExitcode() throws {
         let plan = try cli.run(["plan", "m", "--state", "s.db", "--detailed-exitcode"])
         XCTAssertEqual(plan.status, 2, plan.all)

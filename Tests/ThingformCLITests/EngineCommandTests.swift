@@ -57,6 +57,62 @@ final class EngineCommandTests: XCTestCase {
         XCTAssertTrue(r.stderr.contains("edge 0"), r.all)
     }
 
+    func testFenceTestByFenceNameUsesTheManifestsShapeAndItsOwnTrigger() throws {
+        try cli.write("m/fence.yaml", """
+        apiVersion: thingform/v1
+        kind: Instance
+        metadata: {name: pub}
+        spec: {type: public}
+        ---
+        apiVersion: thingform/v1
+        kind: Product
+        metadata: {name: tracker}
+        spec: {instance: pub, name: 定位器, category: 智慧生活/电工照明/灯, communication: cellular}
+        ---
+        apiVersion: thingform/v1
+        kind: ThingModel
+        metadata: {name: tracker}
+        spec:
+          product: tracker
+          properties:
+            - id: GPS_Info
+              name: GPS定位
+              mode: r
+              define:
+                type: struct
+                specs:
+                  - {id: longitude, name: GPS经度, required: true, dataType: {type: float, unit: 度, step: 0.000001, min: -180, max: 180, start: 0}}
+                  - {id: latitude, name: GPS纬度, required: true, dataType: {type: float, unit: 度, step: 0.000001, min: -90, max: 90, start: 0}}
+        ---
+        apiVersion: thingform/v1
+        kind: Space
+        metadata: {name: bikes}
+        spec: {instance: pub, name: 单车, products: [tracker]}
+        ---
+        apiVersion: thingform/v1
+        kind: Fence
+        metadata: {name: gate}
+        spec:
+          space: bikes
+          name: 危险区域
+          shape: {type: circle, center: {longitude: 116.39, latitude: 39.9}, radiusMeters: 1000}
+          devices: [tracker/bike1]
+          trigger: leave
+
+        """)
+        let inside = try cli.run(["fence", "test", "Fence/gate", "--manifests", "m", "--lon", "116.39", "--lat", "39.905", "--format", "json"])
+        XCTAssertEqual(inside.status, 0, inside.all)
+        XCTAssertTrue(inside.stdout.hasPrefix(#"{"inside":true,"distance_m":444."#), inside.all)
+        try cli.write("fixes.jsonl", "{\"lon\":116.5,\"lat\":39.9}\n{\"lon\":116.39,\"lat\":39.9}\n{\"lon\":117,\"lat\":39.9}\n")
+        let own = try cli.run(["fence", "test", "Fence/gate", "--manifests", "m", "--fixes", "fixes.jsonl"])
+        XCTAssertEqual(own.stdout, "fixes.jsonl:3: leave\n1 alarm from 3 fixes (trigger: leave)\n", own.all)
+        let both = try cli.run(["fence", "test", "Fence/gate", "--manifests", "m", "--fixes", "fixes.jsonl", "--trigger", "enterOrLeave"])
+        XCTAssertTrue(both.stdout.hasSuffix("2 alarms from 3 fixes (trigger: enterOrLeave)\n"), both.all)
+        let missing = try cli.run(["fence", "test", "Fence/nope", "--manifests", "m", "--lon", "1", "--lat", "1"])
+        XCTAssertEqual(missing.status, 1)
+        XCTAssertTrue(missing.stderr.contains("Fence/nope is not declared in the manifests (fences: Fence/gate)"), missing.all)
+    }
+
     func testAuthzCheckExitsZeroWhenAllowedAndThreeWhenDenied() throws {
         try cli.write("ops.json", #"{"version":"2.0","statement":[{"effect":"allow","action":"iotexplorer:Describe*","resource":"*"},{"effect":"deny","action":"iotexplorer:DeleteStudioProduct","resource":"*"}]}"#)
         let allowed = try cli.run(["authz", "check", "--policy", "ops.json", "--action", "iotexplorer:DescribeStudioProduct", "--resource", "*"])

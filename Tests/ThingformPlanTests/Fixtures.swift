@@ -82,6 +82,8 @@ enum Fixture {
         case .thingModel: return "tm-\(a.name)"
         case .forwarder: return "fwd-\(a.name)"
         case .rule: return "rule-\(a.name)"
+        case .space: return "spc-\(a.name)"
+        case .fence: return "1000\(a.name.count)"
         }
     }
 

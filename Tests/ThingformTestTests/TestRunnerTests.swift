@@ -1,3 +1,4 @@
+import ThingformManifest
 import ThingformModel
 @testable import ThingformTest
 import XCTest
@@ -28,5 +29,72 @@ final class TestRunnerTests: XCTestCase {
         XCTAssertTrue(problems.isEmpty)
         let alarms = FenceCheck.alarms(try XCTUnwrap(shape), fixes: [(0.1, 0), (0, 0), (0, 0.001), (0.5, 0.5)], trigger: .enterOrLeave)
         XCTAssertEqual(alarms, [FenceCheck.Alarm(fix: 2, event: "enter"), FenceCheck.Alarm(fix: 4, event: "leave")])
+    }
+
+    func testAFenceCaseByNameUsesTheFencesShapeAndTrigger() throws {
+        var d = Diagnostics()
+        var tests: [Document] = []
+        let text = """
+        apiVersion: thingform/v1
+        kind: Instance
+        metadata: {name: pub}
+        spec: {type: public}
+        ---
+        apiVersion: thingform/v1
+        kind: Product
+        metadata: {name: tracker}
+        spec: {instance: pub, name: 定位器, category: 智慧生活/电工照明/灯, communication: cellular}
+        ---
+        apiVersion: thingform/v1
+        kind: ThingModel
+        metadata: {name: tracker}
+        spec:
+          product: tracker
+          properties:
+            - id: GPS_Info
+              name: GPS定位
+              mode: r
+              define:
+                type: struct
+                specs:
+                  - {id: longitude, name: GPS经度, required: true, dataType: {type: float, unit: 度, step: 0.000001, min: -180, max: 180, start: 0}}
+                  - {id: latitude, name: GPS纬度, required: true, dataType: {type: float, unit: 度, step: 0.000001, min: -90, max: 90, start: 0}}
+        ---
+        apiVersion: thingform/v1
+        kind: Space
+        metadata: {name: s}
+        spec: {instance: pub, name: 空间, products: [tracker]}
+        ---
+        apiVersion: thingform/v1
+        kind: Fence
+        metadata: {name: yard}
+        spec:
+          space: s
+          name: 围栏
+          shape: {type: polygon, points: [{longitude: 0, latitude: 0}, {longitude: 1, latitude: 0}, {longitude: 1, latitude: 1}, {longitude: 0, latitude: 1}]}
+          devices: [tracker/t1]
+          trigger: leave
+        ---
+        apiVersion: thingform/v1
+        kind: Test
+        metadata: {name: t}
+        spec:
+          cases:
+            - name: leave only
+              fence: {fence: yard, fixes: [{lon: 0.5, lat: 0.5}, {lon: 2, lat: 2}, {lon: 0.5, lat: 0.5}]}
+              expect: {alarms: [{fix: 2, event: leave}]}
+            - name: unknown
+              fence: {fence: nope, point: {lon: 0, lat: 0}}
+              expect: {inside: true}
+
+        """
+        let (resources, _) = ManifestLoader.load(text: text, file: "t.yaml", into: &d, tests: &tests)
+        let (desired, v) = Validator.validate(resources)
+        d.append(contentsOf: v)
+        XCTAssertFalse(d.hasErrors, d.errors.map(\.description).joined(separator: "\n"))
+        let suite = try XCTUnwrap(TestSuiteDecoder.decode(tests[0], into: &d))
+        let results = TestRunner(desired: desired).run([suite])
+        XCTAssertEqual(results.map(\.passed), [true, false], results.map(\.failures).description)
+        XCTAssertTrue(results[1].failures.first?.contains("E-TST-03 Fence/nope is not declared in the manifests") ?? false, results[1].failures.description)
     }
 }

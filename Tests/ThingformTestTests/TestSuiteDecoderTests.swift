@@ -83,4 +83,26 @@ final class TestSuiteDecoderTests: XCTestCase {
         """)
         XCTAssertEqual(d.errors.map { "\($0.location!.line):\($0.code)" }, ["6:E-TST-01", "8:E-TST-01", "15:E-TST-02"])
     }
+
+    func testAFenceCaseMayNameAFenceOfTheManifestsButNotAlsoGiveAShape() throws {
+        let (s, d) = try suite("""
+        apiVersion: thingform/v1
+        kind: Test
+        metadata: {name: t}
+        spec:
+          cases:
+            - name: by name
+              fence: {fence: main-gate, fixes: [{lon: 1, lat: 2}]}
+              expect: {alarms: []}
+            - name: both
+              fence: {fence: main-gate, shape: {type: circle}, point: {lon: 1, lat: 2}}
+              expect: {inside: true}
+
+        """)
+        XCTAssertEqual(d.errors.map { "\($0.location!.line):\($0.code)" }, ["10:E-TST-01"])
+        guard case let .fence(f)? = s?.cases.first?.input else { return XCTFail("no fence case") }
+        XCTAssertEqual(f.fence, "main-gate")
+        XCTAssertNil(f.shape)
+        XCTAssertNil(f.trigger, "the fence's own trigger applies")
+    }
 }

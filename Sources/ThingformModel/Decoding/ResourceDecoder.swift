@@ -12,6 +12,8 @@ public enum ResourceDecoder {
         case .thingModel: return ThingModelSpec.self
         case .forwarder: return ForwarderSpec.self
         case .rule: return RuleSpec.self
+        case .space: return SpaceSpec.self
+        case .fence: return FenceSpec.self
         }
     }
 

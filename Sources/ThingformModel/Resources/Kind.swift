@@ -7,6 +7,8 @@ public enum Kind: String, CaseIterable, Sendable, Codable, Comparable {
     case thingModel = "ThingModel"
     case forwarder = "Forwarder"
     case rule = "Rule"
+    case space = "Space"
+    case fence = "Fence"
 
     public var rank: Int { Kind.allCases.firstIndex(of: self)! }
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Geofence
+import ThingformManifest
 import ThingformModel
 import ThingformTest
 
@@ -17,28 +18,55 @@ struct FenceCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Whether a point is inside a fence shape, or which alarms a sequence of fixes raises.",
             discussion: """
-            The shape is JSON, as a Fence's geometry: {"type":"circle","center":{"longitude":..,"latitude":..},"radiusMeters":..}
+            The shape is a Fence of the manifests (Fence/NAME; --manifests PATH, default the current directory; no state
+            store needed), or JSON given with --shape: {"type":"circle","center":{"longitude":..,"latitude":..},"radiusMeters":..}
             or {"type":"polygon","points":[{"longitude":..,"latitude":..}, ...]}. It is validated as a manifest's would be
             (closed, simple, coordinates in range), errors with line:column and an E-GEO code. With --lon/--lat: inside or
             outside and the distance to the boundary in metres. With --fixes FILE.jsonl (one {"lon":..,"lat":..} a line) and
-            --trigger: the alarms the sequence raises, each with its line number. Exit 0 when evaluated, 1 on an error.
+            --trigger (default: the fence's own trigger, or enter with --shape): the alarms the sequence raises, each with its
+            line number. Exit 0 when evaluated, 1 on an error.
             """
         )
-        @Option(help: ArgumentHelp("The shape as JSON, or @FILE.", valueName: "json")) var shape: String
+        @Argument(help: ArgumentHelp("A fence of the manifests, e.g. Fence/main-gate.", valueName: "Fence/NAME")) var fence: String?
+        @Option(help: ArgumentHelp("The shape as JSON, or @FILE (instead of Fence/NAME).", valueName: "json")) var shape: String?
+        @Option(name: .customLong("manifests"), help: ArgumentHelp("Where the manifests are (default: the current directory).", valueName: "path"))
+        var manifests: [String] = []
         @Option(help: "Longitude of the point.") var lon: Double?
         @Option(help: "Latitude of the point.") var lat: Double?
         @Option(help: ArgumentHelp("A JSONL file of fixes, one {\"lon\":..,\"lat\":..} a line.", valueName: "file")) var fixes: String?
-        @Option(help: "enter, leave or enterOrLeave (with --fixes).") var trigger: String = "enter"
+        @Option(help: "enter, leave or enterOrLeave (with --fixes; default: the fence's own, or enter).") var trigger: String?
         @Option(help: "text or json.") var format: CheckFormat = .text
 
-        func run() throws {
+        /// The shape and default trigger: a Fence of the manifests, or --shape.
+        func resolve() throws -> (Shape, FenceTrigger) {
+            if let fence {
+                guard shape == nil else { throw CLIError("Error: give Fence/NAME or --shape, not both") }
+                guard let address = Address(parsing: fence), address.kind == .fence else {
+                    throw CLIError("Error: '\(fence)' is not a fence; use Fence/NAME")
+                }
+                let loaded = ManifestLoader.load(paths: manifestPaths(manifests))
+                for d in loaded.diagnostics.errors { printError("Error: \(d)") }
+                if loaded.diagnostics.hasErrors { throw ExitCode(1) }
+                guard let found = FenceCheck.fence(named: address.name, in: loaded.desired) else {
+                    let names = loaded.desired.resources.filter { $0.address.kind == .fence }.map(\.address.description)
+                    throw CLIError("Error: E-TST-03 \(address) is not declared in the manifests" + (names.isEmpty ? "" : " (fences: \(names.joined(separator: ", ")))"))
+                }
+                return found
+            }
+            guard let shape else { throw CLIError("Error: give Fence/NAME or --shape JSON") }
             let (parsed, problems) = FenceCheck.shape(try InputText.read(shape, what: "shape"))
             guard let s = parsed else {
                 for p in problems { printError("Error: shape:\(p)") }
                 throw ExitCode(1)
             }
+            return (s, .default)
+        }
+
+        func run() throws {
+            let (s, ownTrigger) = try resolve()
             if let fixes {
-                guard let t = FenceTrigger(rawValue: trigger) else { throw CLIError("Error: --trigger must be enter, leave or enterOrLeave") }
+                let chosen: FenceTrigger? = trigger == nil ? ownTrigger : FenceTrigger(rawValue: trigger!)
+                guard let t = chosen else { throw CLIError("Error: --trigger must be enter, leave or enterOrLeave") }
                 let (points, lines) = try Test.readFixes(fixes)
                 // Alarms name the file's line, not the fix's index (blank lines are skipped).
                 let alarms = FenceCheck.alarms(s, fixes: points, trigger: t).map { FenceCheck.Alarm(fix: lines[$0.fix - 1], event: $0.event) }

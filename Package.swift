@@ -37,7 +37,8 @@ let package = Package(
         // Device messages checked against a product's thing model, with the device's reply.
         .target(name: "ThingMessages", dependencies: ["ThingformModel"]),
         // Resource kinds, validation rules, diagnostics, canonical form. Pure: no I/O.
-        .target(name: "ThingformModel", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
+        // CAM is pure (no I/O): CamPolicy documents are validated by the same grammar the evaluator uses.
+        .target(name: "ThingformModel", dependencies: ["CAM", .product(name: "Crypto", package: "swift-crypto")]),
         // Reading manifest files: YAML with positions, documents, parallel parsing.
         .target(name: "ThingformManifest", dependencies: ["ThingformModel", "CYAML"]),
         // The state store: protocol, SQLite backend, lock, history.

@@ -5,6 +5,9 @@ public enum Kind: String, CaseIterable, Sendable, Codable, Comparable {
     case project = "Project"
     case product = "Product"
     case thingModel = "ThingModel"
+    case camPolicy = "CamPolicy"
+    case camGroup = "CamGroup"
+    case camUser = "CamUser"
 
     public var rank: Int { Kind.allCases.firstIndex(of: self)! }
 

@@ -87,12 +87,14 @@ public enum Validator {
                     thingModelFor[product] = r
                 }
             default:
-                checkReferences(r, byAddress, &d)
+                // CAM attachments and memberships are checked from both sides by CAMChecks, below.
+                if !CAMChecks.kinds.contains(r.address.kind) { checkReferences(r, byAddress, &d) }
             }
             out.append(r)
         }
         let desired = DesiredState(resources: out)
         ThingModelChecks.check(desired, &d)
+        CAMChecks.check(desired, &d)
         return (desired, d)
     }
 

@@ -160,6 +160,7 @@ public enum TestSuiteDecoder {
         let user = r.string("as", &ctx)
         if user != nil, r.has("policies") {
             ctx.error(TestCode.malformed, r.keyNode("policies")!, "\(r.path) has both as and policies; give one")
+            _ = r.node("policies", &ctx)
         }
         if user == nil, let list = r.required("policies", code: TestCode.malformed, &ctx) {
             for (i, item) in (list.items ?? []).enumerated() {

@@ -80,6 +80,7 @@ enum Fixture {
         case .project: return "prj-\(a.name)"
         case .product: return "PRD\(a.name.count)XYZ01"
         case .thingModel: return "tm-\(a.name)"
+        case .camPolicy, .camGroup, .camUser: return "cam-\(a.name)"
         }
     }
 

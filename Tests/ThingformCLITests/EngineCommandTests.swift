@@ -175,4 +175,16 @@ final class EngineCommandTests: XCTestCase {
         XCTAssertEqual(r.status, 0, r.all)
         XCTAssertNotNil(r.stdout.range(of: #"(^|\n)[1-9][0-9]* passed, 0 failed\n$"#, options: .regularExpression), r.all)
     }
+
+    func testTheExampleAccessManifestsApplyFromEmptyAndReplanWithNoChanges() throws {
+        let m = CLIRunner.packageRoot.appendingPathComponent("manifests").path
+        let apply = try cli.run(["apply", m, "--auto-approve", "--state", "s.db"])
+        XCTAssertEqual(apply.status, 0, apply.all)
+        XCTAssertTrue(apply.all.contains("CamPolicy/operators-read"), apply.all)
+        let plan = try cli.run(["plan", m, "--state", "s.db", "--detailed-exitcode"])
+        XCTAssertEqual(plan.status, 0, plan.all)
+        let alice = try cli.run(["authz", "check", "--as", "CamUser/alice", "--manifests", m, "--action", "iotexplorer:DeleteStudioProduct",
+                                 "--resource", "qcs::iotexplorer:ap-guangzhou:uin/100000000001:project/prj-abc/product/ABCDE12345"])
+        XCTAssertEqual(alice.status, 3, alice.all)
+    }
 }

@@ -83,6 +83,20 @@ final class CAMKindsTests: XCTestCase {
                       d.map(\.description).joined(separator: "\n"))
     }
 
+    func testAPolicyProblemInAJSONBlockScalarIsReportedAtItsFileLine() {
+        let text = Fixture.doc("CamPolicy", "p", """
+        document: |
+          {
+            "version": "2.0",
+            "statement": [{"effect": "allow", "action": "iotexplorer:Nope", "resource": "*"}]
+          }
+        """)
+        let d = diagnostics(text)
+        let at = Fixture.location(of: "\"iotexplorer:Nope", in: text)
+        XCTAssertTrue(d.contains { $0.code == CAMCode.document && $0.message.hasPrefix("UnknownAction") && $0.location == at },
+                      d.map(\.description).joined(separator: "\n"))
+    }
+
     func testAnEmptyStatementListAndAMissingEffectAreInvalid() {
         let empty = diagnostics(Fixture.doc("CamPolicy", "p", "document: {version: \"2.0\", statement: []}"))
         XCTAssertTrue(empty.contains { $0.code == CAMCode.document && $0.message.hasPrefix("EmptyElement") }, empty.map(\.description).joined(separator: "\n"))

@@ -36,9 +36,9 @@ let package = Package(
         .target(name: "CAM"),
         // Device messages checked against a product's thing model, with the device's reply.
         .target(name: "ThingMessages", dependencies: ["ThingformModel"]),
-        // Resource kinds, validation rules, diagnostics, canonical form. Pure: no I/O. Rule SQL and fence
-        // geometry are checked with the pure engines, so a manifest and the runtime agree.
-        .target(name: "ThingformModel", dependencies: ["RuleSQL", "Geofence", .product(name: "Crypto", package: "swift-crypto")]),
+        // Resource kinds, validation rules, diagnostics, canonical form. Pure: no I/O. Rule SQL, fence
+        // geometry and CAM policies are checked with the pure engines, so a manifest and the runtime agree.
+        .target(name: "ThingformModel", dependencies: ["RuleSQL", "Geofence", "CAM", .product(name: "Crypto", package: "swift-crypto")]),
         // Reading manifest files: YAML with positions, documents, parallel parsing.
         .target(name: "ThingformManifest", dependencies: ["ThingformModel", "CYAML"]),
         // The state store: protocol, SQLite backend, lock, history.

@@ -96,11 +96,22 @@ public struct Applier {
     }
 
     /// A product gets its product secret when dynamic registration is first enabled; it keeps it
-    /// when the switch is turned off again (spec/01 §5.6).
+    /// when the switch is turned off again (spec/01 §5.6). A CamUser's API key pair follows
+    /// `access.programmatic`.
     static func secrets<G>(for address: Address, after: JSON, existing: [String: String], ids: inout PlatformIDs<G>) -> [String: String] {
         var s = existing
         if address.kind == .product, after["spec"]?["dynamicRegistration"]?.boolValue == true, s["productSecret"] == nil {
             s["productSecret"] = ids.newSecret()
+        }
+        // A CamUser with programmatic access gets an API key pair (spec/06 §12.2), kept in the
+        // secret table only; turning programmatic access off revokes it.
+        if address.kind == .camUser {
+            if after["spec"]?["access"]?["programmatic"]?.boolValue == true {
+                if s["secretId"] == nil { (s["secretId"], s["secretKey"]) = ids.newAPIKey() }
+            } else {
+                s["secretId"] = nil
+                s["secretKey"] = nil
+            }
         }
         return s
     }

@@ -11,8 +11,9 @@ public struct PlatformIDs<G: RandomNumberGenerator> {
     }
 
     /// A new id for `kind`, not in `taken`: `ins-` + 11 letters/digits, `prj-` + 10, a ProductId
-    /// of 10 upper-case letters and digits (`^[A-Z0-9]{10}$`), `spc-` + 10 for a
-    /// space, an 8-digit number for a fence. Re-drawn on collision.
+    /// of 10 upper-case letters and digits (`^[A-Z0-9]{10}$`), `spc-` + 10 for a space, an 8-digit
+    /// number for a fence; CAM: a 9-digit policy id, a 6-digit group id, a 12-digit sub-account UIN.
+    /// Re-drawn on collision.
     public mutating func newID(for kind: Kind, taken: Set<String>) -> String? {
         while true {
             let id: String?
@@ -22,12 +23,21 @@ public struct PlatformIDs<G: RandomNumberGenerator> {
             case .product: id = draw(Alphabet.upperAlnum, 10)
             case .thingModel: id = nil // a thing model is part of its product; it has no id of its own
             case .space: id = "spc-" + draw(Alphabet.lowerAlnum, 10)
-            case .fence: id = draw(Alphabet.nonZeroDigit, 1) + draw(Alphabet.digit, 7) // a numeric FenceId, as the public API's
+            case .fence: id = draw(Alphabet.digits1, 1) + draw(Alphabet.digits, 7) // a numeric FenceId, as the public API's
+            case .camPolicy: id = draw(Alphabet.digits1, 1) + draw(Alphabet.digits, 8) // a CAM policy id: 9 digits
+            case .camGroup: id = draw(Alphabet.digits1, 1) + draw(Alphabet.digits, 5) // a user-group id: 6 digits
+            case .camUser: id = "2" + draw(Alphabet.digits, 11) // the sub-account's UIN: 12 digits
             default: id = nil
             }
             guard let id else { return nil }
             if !taken.contains(id) { return id }
         }
+    }
+
+    /// A CAM API key pair (spec/06 §12.2, proposed shape): `AKID` + 32 letters/digits, and a
+    /// 32-character key.
+    public mutating func newAPIKey() -> (secretId: String, secretKey: String) {
+        ("AKID" + draw(Alphabet.alnum, 32), draw(Alphabet.alnum, 32))
     }
 
     /// 16 random bytes in base64 (24 characters): product and device secrets.
@@ -40,9 +50,9 @@ public struct PlatformIDs<G: RandomNumberGenerator> {
 
 enum Alphabet {
     static let upperAlnum = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
+    static let digits = Array("0123456789")
+    static let digits1 = Array("123456789")
     static let alnum = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")
-    static let digit = Array("0123456789")
-    static let nonZeroDigit = Array("123456789")
     static let lowerAlnum = Array("abcdefghijklmnopqrstuvwxyz0123456789")
 }
 

@@ -64,6 +64,7 @@ struct PlanContext {
     }
 
     mutating func planCreate(_ r: Resource) {
+        if r.address.kind == .camPolicy { warnPrivilegeWidening(r, before: nil) }
         if r.address.kind == .thingModel, let product = r.spec["product"]?.stringValue, staysReleased(product) {
             diagnostics.error(ReleaseCode.thingModel, at: r.location(of: "spec"), address: r.address.description,
                               "Product/\(product) is released; its thing model cannot change",
@@ -79,6 +80,7 @@ struct PlanContext {
         let before = stored.attributes
         let fields = JSONDiff.diff(before, r.attributes)
         if fields.isEmpty { return } // same attributes, different hash text: nothing to do
+        if r.address.kind == .camPolicy { warnPrivilegeWidening(r, before: before) }
         switch r.address.kind {
         case .instance: planInstanceUpdate(r, stored, before, fields)
         case .project: planProjectUpdate(r, stored, before, fields)

@@ -1,3 +1,4 @@
+import CAM
 import Foundation
 import Geofence
 import ThingformManifest
@@ -94,9 +95,19 @@ public struct TestRunner {
             }
         case let .authz(a):
             allowed = ["decision", "policy", "statement"]
-            let (policies, problems) = AuthzCheck.policies(a.policies.map { ($0.name, $0.document, "\($0.location.file):\($0.location.line)") })
-            guard problems.isEmpty else { return problems.map(\.description) }
-            let d = AuthzCheck.decide(policies, action: a.action, resource: a.resource, context: a.context)
+            var policies: [CAMPolicy]
+            var rootUin: String?
+            if let user = a.user {
+                guard let held = CAMAccess.policies(of: user, in: desired) else {
+                    return ["\(TestCode.unknownReference) CamUser/\(user) is not declared in the manifests"]
+                }
+                (policies, rootUin) = held
+            } else {
+                let (parsed, problems) = AuthzCheck.policies(a.policies.map { ($0.name, $0.document, "\($0.location.file):\($0.location.line)") })
+                guard problems.isEmpty else { return problems.map(\.description) }
+                policies = parsed
+            }
+            let d = AuthzCheck.decide(policies, user: a.user ?? "test", action: a.action, resource: a.resource, context: a.context, rootUin: rootUin)
             actual = .object([
                 .init("decision", .string(d.allowed ? "allow" : "deny")),
                 .init("policy", d.decidingPolicy.map(JSON.string) ?? .null),

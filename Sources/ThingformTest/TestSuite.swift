@@ -68,6 +68,8 @@ public struct FenceInput: Sendable {
 public struct AuthzInput: Sendable {
     /// Policies as (name, JSON document text).
     public var policies: [(name: String, document: String, location: SourceLocation)]
+    /// Instead of `policies`: a CamUser of the manifests, whose policies decide.
+    public var user: String?
     public var action: String
     public var resource: String
     public var context: [String: String]

@@ -173,7 +173,12 @@ public enum TestSuiteDecoder {
 
     static func authz(_ r: inout MappingReader, _ ctx: inout DecodeContext) -> AuthzInput? {
         var policies: [(name: String, document: String, location: SourceLocation)] = []
-        if let list = r.required("policies", code: TestCode.malformed, &ctx) {
+        let user = r.string("as", &ctx)
+        if user != nil, r.has("policies") {
+            ctx.error(TestCode.malformed, r.keyNode("policies")!, "\(r.path) has both as and policies; give one")
+            _ = r.node("policies", &ctx)
+        }
+        if user == nil, let list = r.required("policies", code: TestCode.malformed, &ctx) {
             for (i, item) in (list.items ?? []).enumerated() {
                 guard var pr = MappingReader(item, path: "\(r.path).policies[\(i)]", what: "a policy", &ctx) else { continue }
                 let name = pr.string("name", required: true, code: TestCode.malformed, &ctx)
@@ -188,7 +193,7 @@ public enum TestSuiteDecoder {
         let resource = r.string("resource", required: true, code: TestCode.malformed, &ctx)
         let context = r.stringMap("context", &ctx) ?? []
         guard let action, let resource else { return nil }
-        return AuthzInput(policies: policies, action: action, resource: resource,
+        return AuthzInput(policies: policies, user: user, action: action, resource: resource,
                           context: Dictionary(context, uniquingKeysWith: { a, _ in a }))
     }
 }

@@ -8,7 +8,8 @@ struct Thingform: ParsableCommand {
         commandName: "thingform",
         abstract: "Declarative config-as-code for an IoT device platform: validate, plan and apply YAML manifests.",
         discussion: """
-        Manifests (apiVersion: thingform/v1) declare instances, projects, products, thing models, spaces and fences.
+        Manifests (apiVersion: thingform/v1) declare instances, projects, products, thing models, forwarders,
+        rules, spaces, fences, and CAM policies, groups and users.
         `plan` diffs them against the state store (SQLite, .thingform/state.db by default) and
         `apply` reconciles it, refusing what the platform forbids.
         """,

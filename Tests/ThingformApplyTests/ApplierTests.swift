@@ -198,4 +198,40 @@ final class ApplierTests: XCTestCase {
         XCTAssertEqual(plan.errors.map(\.code), ["E-PRD-07"])
         XCTAssertTrue(plan.errors[0].message.contains("1 device"), plan.errors[0].message)
     }
+
+    func testCamKindsGetPlatformIdsAndProgrammaticAccessGetsAnAPIKeyPairRevokedWhenTurnedOff() throws {
+        func cam(programmatic: Bool) -> String {
+            """
+            apiVersion: thingform/v1
+            kind: CamPolicy
+            metadata: {name: ops}
+            spec:
+              document: {version: "2.0", statement: [{effect: allow, action: "iotexplorer:Describe*", resource: "*"}]}
+            ---
+            apiVersion: thingform/v1
+            kind: CamGroup
+            metadata: {name: operators}
+            spec: {members: [alice], policies: [ops]}
+            ---
+            apiVersion: thingform/v1
+            kind: CamUser
+            metadata: {name: alice}
+            spec: {access: {programmatic: \(programmatic)}}
+            """
+        }
+        let store = try SQLiteStateStore.inMemory()
+        let (plan, _) = try apply(cam(programmatic: true), to: store)
+        XCTAssertFalse(PlanFile.json(plan).compact.contains("secretKey"), "plans never carry secrets")
+        let state = try store.snapshot().resources
+        XCTAssertNotNil(state[Address(.camPolicy, "ops")]?.id?.range(of: #"^[1-9][0-9]{8}$"#, options: .regularExpression))
+        XCTAssertNotNil(state[Address(.camGroup, "operators")]?.id?.range(of: #"^[1-9][0-9]{5}$"#, options: .regularExpression))
+        let alice = try XCTUnwrap(state[Address(.camUser, "alice")])
+        XCTAssertNotNil(alice.id?.range(of: #"^2[0-9]{11}$"#, options: .regularExpression))
+        XCTAssertTrue(alice.secrets["secretId"]?.hasPrefix("AKID") ?? false)
+        XCTAssertEqual(alice.secrets["secretKey"]?.count, 32)
+        let again = Planner().plan(desired: try desired(cam(programmatic: true)), snapshot: try store.snapshot())
+        XCTAssertEqual(again.changes, [])
+        try apply(cam(programmatic: false), to: store)
+        XCTAssertEqual(try store.snapshot().resources[Address(.camUser, "alice")]?.secrets, [:])
+    }
 }

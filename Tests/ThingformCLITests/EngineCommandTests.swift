@@ -125,6 +125,75 @@ final class EngineCommandTests: XCTestCase {
         XCTAssertEqual(implicit.status, 3, implicit.all)
     }
 
+    func testAuthzCheckAsACamUserUsesItsPoliciesDirectAndThroughGroups() throws {
+        try cli.write("access.yaml", """
+        apiVersion: thingform/v1
+        kind: CamPolicy
+        metadata: {name: ops}
+        spec:
+          document:
+            version: "2.0"
+            statement:
+              - {effect: allow, action: "iotexplorer:Describe*", resource: "*"}
+              - {effect: deny, action: iotexplorer:DeleteStudioProduct, resource: "*"}
+          attachTo: {groups: [operators]}
+        ---
+        apiVersion: thingform/v1
+        kind: CamPolicy
+        metadata: {name: devices}
+        spec:
+          document: '{"version":"2.0","statement":[{"effect":"allow","action":"iotexplorer:CreateDevice","resource":"*"}]}'
+        ---
+        apiVersion: thingform/v1
+        kind: CamGroup
+        metadata: {name: operators}
+        spec: {members: [alice]}
+        ---
+        apiVersion: thingform/v1
+        kind: CamUser
+        metadata: {name: alice}
+        spec: {policies: [devices]}
+        ---
+        apiVersion: thingform/v1
+        kind: CamUser
+        metadata: {name: bob}
+        spec: {}
+        """)
+        let m = cli.path("access.yaml")
+        func check(_ who: String, _ action: String) throws -> CLIRunner.Output {
+            try cli.run(["authz", "check", "--as", who, "--manifests", m, "--action", action, "--resource", "*"])
+        }
+        let viaGroup = try check("CamUser/alice", "iotexplorer:DescribeDevice")
+        XCTAssertEqual(viaGroup.status, 0, viaGroup.all)
+        XCTAssertTrue(viaGroup.stdout.contains("allowed by ops#0"), viaGroup.all)
+        let direct = try check("CamUser/alice", "iotexplorer:CreateDevice")
+        XCTAssertEqual(direct.status, 0, direct.all)
+        XCTAssertTrue(direct.stdout.contains("devices#0"), direct.all)
+        let denied = try check("CamUser/alice", "iotexplorer:DeleteStudioProduct")
+        XCTAssertEqual(denied.status, 3, denied.all)
+        XCTAssertTrue(denied.stdout.contains("explicitly denied by ops#1"), denied.all)
+        let nothing = try check("CamUser/bob", "iotexplorer:DescribeDevice")
+        XCTAssertEqual(nothing.status, 3, nothing.all)
+        XCTAssertTrue(nothing.stdout.contains("default deny"), nothing.all)
+        let unknown = try check("CamUser/carol", "iotexplorer:DescribeDevice")
+        XCTAssertEqual(unknown.status, 1, unknown.all)
+        XCTAssertTrue(unknown.stderr.contains("E-MAN-06 CamUser/carol"), unknown.all)
+    }
+
+    func testAuthzCheckAsStopsAtManifestErrorsWithTheirPositions() throws {
+        try cli.write("bad.yaml", """
+        apiVersion: thingform/v1
+        kind: CamPolicy
+        metadata: {name: ops}
+        spec:
+          document: {version: "2.0", statement: [{effect: Allow, action: "*", resource: "*"}]}
+        """)
+        let r = try cli.run(["authz", "check", "--as", "CamUser/alice", "--manifests", cli.path("bad.yaml"), "--action", "a:b", "--resource", "*"])
+        XCTAssertEqual(r.status, 1, r.all)
+        XCTAssertTrue(r.stderr.contains("bad.yaml:5:51: E-CAM-02"), r.all)
+        XCTAssertTrue(r.stderr.contains("InvalidEffect"), r.all)
+    }
+
     func testAuthzCheckReportsEveryPolicyProblemWithItsPosition() throws {
         try cli.write("bad.json", "{\"version\":\"1.0\",\n \"statement\":[{\"effect\":\"Allow\",\"action\":\"x\",\"resource\":\"*\"}]}")
         let r = try cli.run(["authz", "check", "--policy", "bad.json", "--action", "a:b", "--resource", "*"])
@@ -176,5 +245,17 @@ final class EngineCommandTests: XCTestCase {
         let r = try cli.run(["test", CLIRunner.packageRoot.appendingPathComponent("manifests").path])
         XCTAssertEqual(r.status, 0, r.all)
         XCTAssertNotNil(r.stdout.range(of: #"(^|\n)[1-9][0-9]* passed, 0 failed\n$"#, options: .regularExpression), r.all)
+    }
+
+    func testTheExampleAccessManifestsApplyFromEmptyAndReplanWithNoChanges() throws {
+        let m = CLIRunner.packageRoot.appendingPathComponent("manifests").path
+        let apply = try cli.run(["apply", m, "--auto-approve", "--state", "s.db"])
+        XCTAssertEqual(apply.status, 0, apply.all)
+        XCTAssertTrue(apply.all.contains("CamPolicy/operators-read"), apply.all)
+        let plan = try cli.run(["plan", m, "--state", "s.db", "--detailed-exitcode"])
+        XCTAssertEqual(plan.status, 0, plan.all)
+        let alice = try cli.run(["authz", "check", "--as", "CamUser/alice", "--manifests", m, "--action", "iotexplorer:DeleteStudioProduct",
+                                 "--resource", "qcs::iotexplorer:ap-guangzhou:uin/100000000001:project/prj-abc/product/ABCDE12345"])
+        XCTAssertEqual(alice.status, 3, alice.all)
     }
 }

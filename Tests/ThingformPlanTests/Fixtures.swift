@@ -84,6 +84,7 @@ enum Fixture {
         case .rule: return "rule-\(a.name)"
         case .space: return "spc-\(a.name)"
         case .fence: return "1000\(a.name.count)"
+        case .camPolicy, .camGroup, .camUser: return "cam-\(a.name)"
         }
     }
 

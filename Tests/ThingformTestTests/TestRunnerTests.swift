@@ -97,4 +97,46 @@ final class TestRunnerTests: XCTestCase {
         XCTAssertEqual(results.map(\.passed), [true, false], results.map(\.failures).description)
         XCTAssertTrue(results[1].failures.first?.contains("E-TST-03 Fence/nope is not declared in the manifests") ?? false, results[1].failures.description)
     }
+
+    func testAnAuthzCaseAsACamUserIsDecidedByTheUsersPoliciesFromTheManifests() throws {
+        let text = """
+        apiVersion: thingform/v1
+        kind: CamPolicy
+        metadata: {name: ops}
+        spec:
+          document: {version: "2.0", statement: [{effect: deny, action: "iotexplorer:Delete*", resource: "*"}]}
+          attachTo: {users: [alice]}
+        ---
+        apiVersion: thingform/v1
+        kind: CamUser
+        metadata: {name: alice}
+        spec: {}
+        ---
+        apiVersion: thingform/v1
+        kind: Test
+        metadata: {name: access}
+        spec:
+          cases:
+            - name: alice cannot delete
+              authz: {as: alice, action: iotexplorer:DeleteDevice, resource: "*"}
+              expect: {decision: deny, policy: ops, statement: 0}
+            - name: an unknown user is an error
+              authz: {as: carol, action: iotexplorer:DeleteDevice, resource: "*"}
+              expect: {decision: deny}
+            - name: as and policies together are malformed
+              authz: {as: alice, policies: [], action: a:b, resource: "*"}
+              expect: {decision: deny}
+        """
+        var d = Diagnostics()
+        let (resources, _) = ManifestLoader.load(text: text, file: "t.yaml", into: &d)
+        let (desired, v) = Validator.validate(resources)
+        XCTAssertFalse(v.hasErrors, v.items.map(\.description).joined(separator: "\n"))
+        let docs = try YAMLReader.documents(text)
+        var td = Diagnostics()
+        let suite = try XCTUnwrap(TestSuiteDecoder.decode(Document(file: "t.yaml", root: docs[2]), into: &td))
+        XCTAssertEqual(td.items.map(\.code), [TestCode.malformed], td.items.map(\.description).joined(separator: "\n"))
+        let results = TestRunner(desired: desired).run([suite])
+        XCTAssertEqual(results.first?.failures, [])
+        XCTAssertEqual(results.dropFirst().first?.failures, ["E-TST-03 CamUser/carol is not declared in the manifests"])
+    }
 }

@@ -14,6 +14,9 @@ public enum ResourceDecoder {
         case .rule: return RuleSpec.self
         case .space: return SpaceSpec.self
         case .fence: return FenceSpec.self
+        case .camPolicy: return CamPolicySpec.self
+        case .camGroup: return CamGroupSpec.self
+        case .camUser: return CamUserSpec.self
         }
     }
 
@@ -59,7 +62,13 @@ public enum ResourceDecoder {
         if let metaNode = top.required("metadata", code: ManifestCode.envelope, &ctx),
            var meta = MappingReader(metaNode, path: "metadata", what: "metadata", &ctx) {
             name = meta.string("name", required: true, code: ManifestCode.envelope, &ctx)
-            if let n = name, !isValidName(n) {
+            if let n = name, let k = kind, let rule = CAMNames.rule(for: k) {
+                // CAM names follow the CAM console's own rules (spec/06 §12.2, §12.6 rule 8).
+                if !rule.isValid(n) {
+                    ctx.error(CAMCode.name, meta.node["name"]!, "metadata.name '\(n)' is not a valid \(k.rawValue) name", hint: rule.hint)
+                    name = nil
+                }
+            } else if let n = name, !isValidName(n) {
                 ctx.error(ManifestCode.envelope, meta.node["name"]!, "metadata.name '\(n)' is not a valid name",
                           hint: "Use 1-63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit")
                 name = nil

@@ -1,6 +1,6 @@
 /// Finds the node a field path names in a document: `spec.name` (the key `name` of `spec`),
 /// `spec.properties[brightness].define` (the list element whose `id` is `brightness`),
-/// `spec.specs[2]` (an index). The deepest node found wins, so a path into a value that is not
+/// `spec.specs[2]` (an index), `spec.policies[operators]` (the list scalar `operators`). The deepest node found wins, so a path into a value that is not
 /// written (a default) points at its nearest written parent. Components that the document does
 /// not have (the canonical `spec.model` of a thing model) are skipped.
 public enum DocumentPath {
@@ -18,6 +18,7 @@ public enum DocumentPath {
             case let .element(e):
                 guard let items = current.items else { continue }
                 let match = items.first { $0["id"]?.scalar?.text == e } ?? Int(e).flatMap { $0 >= 0 && $0 < items.count ? items[$0] : nil }
+                    ?? items.first { $0.scalar?.text == e }
                 guard let match else { continue }
                 best = match
                 current = match

@@ -9,6 +9,9 @@ public enum Kind: String, CaseIterable, Sendable, Codable, Comparable {
     case rule = "Rule"
     case space = "Space"
     case fence = "Fence"
+    case camPolicy = "CamPolicy"
+    case camGroup = "CamGroup"
+    case camUser = "CamUser"
 
     public var rank: Int { Kind.allCases.firstIndex(of: self)! }
 

@@ -89,14 +89,17 @@ public enum Validator {
             case .rule:
                 RuleChecks.checkRule(r, byAddress, &d)
             default:
-                // Spaces and fences: LocationChecks, below (they need thing models and spaces).
-                if !LocationChecks.kinds.contains(r.address.kind) { checkReferences(r, byAddress, &d) }
+                // Spaces and fences: LocationChecks; CAM attachments and memberships: CAMChecks (below).
+                if !LocationChecks.kinds.contains(r.address.kind) && !CAMChecks.kinds.contains(r.address.kind) {
+                    checkReferences(r, byAddress, &d)
+                }
             }
             out.append(r)
         }
         let desired = DesiredState(resources: out)
         ThingModelChecks.check(desired, &d)
         LocationChecks.check(desired, &d)
+        CAMChecks.check(desired, &d)
         return (desired, d)
     }
 

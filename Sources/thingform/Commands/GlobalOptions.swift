@@ -34,7 +34,8 @@ struct OutputOptions: ParsableArguments {
 /// An error already explained to the user; exits 1.
 struct CLIError: Error, CustomStringConvertible {
     var message: String
-    init(_ message: String) { self.message = message }
+    /// ArgumentParser prints "Error: " before a thrown error itself.
+    init(_ message: String) { self.message = message.hasPrefix("Error: ") ? String(message.dropFirst(7)) : message }
     var description: String { message }
 }
 

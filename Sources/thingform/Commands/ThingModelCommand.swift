@@ -8,7 +8,7 @@ import ThingformTest
 struct ThingModelCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "thingmodel",
-        abstract: "Convert between ThingModel manifests and the console's thing-model JSON.",
+        abstract: "Import and export the console's thing-model JSON; check device messages against a thing model.",
         subcommands: [Import.self, Export.self, Check.self]
     )
 

@@ -49,7 +49,10 @@ struct Ring {
             let closing = Ring.wrap(lons[0] - lons[lons.count - 1])
             if abs(closing) == 180 { ambiguousEdges.append(lons.count - 1) }
             let end = xs[xs.count - 1] + closing
-            lonWinding = Int(((end - xs[0]) / 360).rounded())
+            // Finite but huge longitudes (1e308) can overflow to infinity here: such a ring is
+            // out of range anyway (the validator says so), so it simply gets no winding.
+            let turns = ((end - xs[0]) / 360).rounded()
+            lonWinding = turns.isFinite && abs(turns) < 1e15 ? Int(turns) : 0
         }
         if let minX = xs.min() {
             // Shift by whole turns so the westmost vertex lies in [-180, 180).

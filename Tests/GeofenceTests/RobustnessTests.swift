@@ -1,3 +1,4 @@
+import Foundation
 import XCTest
 @testable import Geofence
 
@@ -21,8 +22,11 @@ final class RobustnessTests: XCTestCase {
         _ = FenceIndex(fences: [(id: 1, shape: shape)]).fences(containing: points.first ?? .init(longitude: 0, latitude: 0))
     }
 
+    /// Scales the fuzz loops: `GEOFENCE_FUZZ_SCALE=100` runs for minutes instead of a second.
+    var scale: UInt64 { UInt64(ProcessInfo.processInfo.environment["GEOFENCE_FUZZ_SCALE"] ?? "") ?? 1 }
+
     func testRandomGarbageShapesNeverTrap() {
-        for seed in UInt64(1)...300 {
+        for seed in UInt64(1)...(300 * scale) {
             var g = SeededGenerator(seed: seed)
             let n = g.int(0...40)
             var ring: [Coordinate] = []
@@ -71,7 +75,7 @@ final class RobustnessTests: XCTestCase {
         let valid = #"{"type":"polygon","points":[{"longitude":112.0,"latitude":22.0},{"longitude":113,"latitude":22},{"longitude":113,"latitude":23}]}"#
         let bytes = Array(valid.utf8)
         let alphabet = Array(#"{}[]",:.-+eE0123456789 \ntruefalsnul\u"#.utf8) + [0xE4, 0xB8, 0x80, 0xFF, 0x00]
-        for seed in UInt64(1)...2000 {
+        for seed in UInt64(1)...(2000 * scale) {
             var g = SeededGenerator(seed: seed)
             var b = bytes
             for _ in 0..<g.int(1...6) {
@@ -99,6 +103,15 @@ final class RobustnessTests: XCTestCase {
         let ring = [Coordinate(longitude: 0, latitude: 0), Coordinate(longitude: 1e308, latitude: 1), Coordinate(longitude: 1, latitude: -1e308)]
         XCTAssertEqual(FenceIndex(fences: [(id: 1, shape: .polygon(ring))]).fences(containing: .init(longitude: 0, latitude: 0)), [])
         XCTAssertFalse(Shape.polygon(ring).contains(.init(longitude: 0, latitude: 0)))
+    }
+
+    /// Found by a long fuzz run (GEOFENCE_FUZZ_SCALE=60): huge finite longitudes of opposite signs
+    /// made the longitude winding infinite, and converting it to Int trapped.
+    func testRingWithOppositeHugeLongitudesDoesNotTrap() {
+        let ring = [Coordinate(longitude: 1e308, latitude: 0), Coordinate(longitude: -1e308, latitude: 1),
+                    Coordinate(longitude: 1e308, latitude: 2), Coordinate(longitude: -.greatestFiniteMagnitude, latitude: 3)]
+        exercise(.polygon(ring), [Coordinate(longitude: 0, latitude: 1)])
+        XCTAssertFalse(GeometryValidator.validate(.polygon(ring)).isEmpty)
     }
 
     func testTruncatedUnicodeEscapeAtEndOfText() {

@@ -71,6 +71,7 @@ struct PlanContext {
                               hint: "Set released: false on Product/\(product) to unpublish first")
         }
         if r.address.kind == .rule { checkRule(r) }
+        if r.address.kind == .topic { checkTopicReleaseLock(r) }
         let released = r.address.kind == .product && (r.spec["released"]?.boolValue ?? false)
         changes.append(Change(address: r.address, action: .create, after: released ? r.attributes.setting("spec", r.spec.setting("released", .bool(false))) : r.attributes))
         if released { changes.append(Change(address: r.address, action: .publish, after: r.attributes)) }
@@ -86,6 +87,7 @@ struct PlanContext {
         case .project: planProjectUpdate(r, stored, before, fields)
         case .product: planProductUpdate(r, stored, before, fields)
         case .thingModel: planThingModelUpdate(r, stored, before, fields)
+        case .topic: planTopicUpdate(r, stored, before, fields)
         case .rule:
             checkRule(r)
             planGenericUpdate(r, stored, before, fields)
@@ -116,6 +118,8 @@ struct PlanContext {
                                   "Product/\(product) is released; its thing model cannot be removed",
                                   hint: "Set released: false on Product/\(product) to unpublish first")
             }
+        case .topic:
+            checkTopicDelete(address, stored)
         case .forwarder:
             checkForwarderDelete(address)
         case .space:
@@ -207,6 +211,7 @@ struct PlanContext {
                 case "spec.name", "spec.description", "spec.bindingPolicy": code = ReleaseCode.productInfo
                 case "spec.dynamicRegistration", "spec.autoCreateDevice": code = ReleaseCode.dynamicRegistration
                 case _ where f.path.hasPrefix("spec.lianlian"): code = ReleaseCode.lianlian
+                case _ where f.path.hasPrefix("spec.customTopics"): code = ReleaseCode.customTopics
                 default: code = nil
                 }
                 if let code {

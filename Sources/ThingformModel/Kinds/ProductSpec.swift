@@ -4,7 +4,7 @@ public struct ProductSpec: ResourceSpec {
     public static let kind = Kind.product
     public static let fields = ["instance", "project", "name", "category", "categoryId", "deviceType", "communication",
                                 "gatewayProtocol", "dataProtocol", "authMethod", "description", "bindingPolicy",
-                                "dynamicRegistration", "autoCreateDevice", "lianlian", "released", "advancedFeatures"]
+                                "dynamicRegistration", "autoCreateDevice", "lianlian", "released", "advancedFeatures", "customTopics"]
     public static let deviceTypes = ["device", "gateway", "subdevice"]
     public static let communications = ["wifi", "cellular", "5g", "ble", "lorawan", "ethernet", "other"]
     public static let gatewayProtocols = ["zigbee", "ble", "433", "custom"]
@@ -32,6 +32,9 @@ public struct ProductSpec: ResourceSpec {
     public var lianlianEnabled: Bool?
     public var released: Bool
     public var advancedFeatures: [String]
+    /// `customTopics.includeDefaults` (spec/03 §4.5): the platform's 3 default custom topics
+    /// (`control`, `data`, `event`) are part of the product unless false. Enterprise only.
+    public var includeDefaultTopics: Bool
 
     public init?(spec: Node, name: String, _ ctx: inout DecodeContext) {
         guard var r = MappingReader(spec, path: "spec", what: "spec", &ctx) else { return nil }
@@ -83,6 +86,11 @@ public struct ProductSpec: ResourceSpec {
         }
         released = r.bool("released", &ctx) ?? false
         advancedFeatures = r.node("advancedFeatures", &ctx).map { AdvancedFeature.readList($0, path: "spec.advancedFeatures", &ctx) } ?? []
+        includeDefaultTopics = true
+        if let n = r.node("customTopics", &ctx), var tr = MappingReader(n, path: "spec.customTopics", what: "customTopics", &ctx) {
+            includeDefaultTopics = tr.bool("includeDefaults", &ctx) ?? true
+            tr.finish(&ctx)
+        }
         r.finish(&ctx)
         guard let instance, let displayName, let category, let communication else { return nil }
         self.instance = instance
@@ -91,8 +99,10 @@ public struct ProductSpec: ResourceSpec {
         self.communication = communication
     }
 
+    /// `customTopics` appears only when it differs from the default (`includeDefaults: false`), so
+    /// products applied before the field existed keep their hash.
     public var canonical: JSON {
-        .object([
+        var fields: [JSON.Field] = [
             .init("instance", .string(instance)),
             .init("project", .string(project)),
             .init("name", .string(name)),
@@ -110,7 +120,9 @@ public struct ProductSpec: ResourceSpec {
             .init("lianlian", lianlianEnabled.map { .object([.init("enabled", .bool($0))]) } ?? .null),
             .init("released", .bool(released)),
             .init("advancedFeatures", .array(advancedFeatures.map(JSON.string))),
-        ])
+        ]
+        if !includeDefaultTopics { fields.append(.init("customTopics", .object([.init("includeDefaults", .bool(false))]))) }
+        return .object(fields)
     }
 
     public var references: [Address] {
@@ -146,6 +158,8 @@ public enum ReleaseCode {
     public static let dynamicRegistration = "E-REL-02"
     /// Product information (name, description, binding policy) cannot change while released.
     public static let productInfo = "E-REL-03"
+    /// Custom topics (a `Topic`, or `customTopics.includeDefaults`) cannot change while released.
+    public static let customTopics = "E-REL-04"
     /// Lianlian settings cannot change while released.
     public static let lianlian = "E-REL-08"
 }

@@ -100,6 +100,7 @@ public enum Validator {
         ThingModelChecks.check(desired, &d)
         LocationChecks.check(desired, &d)
         CAMChecks.check(desired, &d)
+        TopicChecks.check(desired, &d)
         return (desired, d)
     }
 

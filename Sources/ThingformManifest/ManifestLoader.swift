@@ -116,14 +116,18 @@ public enum ManifestLoader {
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir), !isDir.boolValue,
               let handle = FileHandle(forReadingAtPath: path) else { return nil }
         defer { try? handle.close() }
-        if let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int, size > FirmwareSpec.maxFileBytes {
+        if let size = ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.intValue,
+           size > FirmwareSpec.maxFileBytes {
             return FileDigest(size: size, md5: "")
         }
         var hasher = FileDigest.Hasher()
-        while true {
-            guard let chunk = try? handle.read(upToCount: 1 << 20) else { return nil }
-            if chunk.isEmpty { break }
-            chunk.withUnsafeBytes { hasher.update($0) }
+        do {
+            // nil or empty: the end of the file.
+            while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
+                chunk.withUnsafeBytes { hasher.update($0) }
+            }
+        } catch {
+            return nil
         }
         return hasher.finalize()
     }

@@ -8,7 +8,8 @@ enum FirmwareChecks {
     static func check(_ desired: DesiredState, _ d: inout Diagnostics) {
         var versions: [String: Resource] = [:]
         var count = 0
-        for r in desired.resources {
+        // In file order, so "the 101st" is the one a reader would count to.
+        for r in desired.resources.sorted(by: { $0.location < $1.location }) {
             let a = r.address.description
             switch r.address.kind {
             case .firmware:

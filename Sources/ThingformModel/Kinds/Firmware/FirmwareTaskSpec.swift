@@ -125,13 +125,14 @@ public struct FirmwareTaskSpec: ResourceSpec {
             ctx.error(FirmwareTaskCode.devices, node, "\(path) lists \(items.count) devices; a task upgrades at most \(maxDevices)")
         }
         var out: [String] = []
+        var seen = Set<String>()
         for (i, item) in items.enumerated() {
             guard let n = item.scalar?.text, !item.isNull, FenceSpec.isDeviceName(n) else {
                 ctx.error(FirmwareTaskCode.devices, item, "\(path)[\(i)] is not a device name, found \(item.typeName)",
                           hint: "Device names are 1-48 letters, digits or '_'")
                 continue
             }
-            if out.contains(n) {
+            guard seen.insert(n).inserted else {
                 ctx.error(FirmwareTaskCode.devices, item, "device '\(n)' is listed twice in \(path)")
                 continue
             }
@@ -153,6 +154,7 @@ public struct FirmwareTaskSpec: ResourceSpec {
             return nil
         }
         var names: [String] = []
+        var seen = Set<String>()
         var lines = text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" })
         if lines.first?.hasPrefix("\u{FEFF}") == true { lines[0] = lines[0].dropFirst() }
         for (i, line) in lines.enumerated() {
@@ -165,7 +167,7 @@ public struct FirmwareTaskSpec: ResourceSpec {
                 ctx.error(FirmwareTaskCode.devices, node, "\(path):\(i + 1): '\(first)' is not a device name", hint: "Device names are 1-48 letters, digits or '_'")
                 continue
             }
-            if names.contains(first) {
+            guard seen.insert(first).inserted else {
                 ctx.error(FirmwareTaskCode.devices, node, "\(path):\(i + 1): device '\(first)' is listed twice")
                 continue
             }

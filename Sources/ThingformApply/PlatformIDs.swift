@@ -12,7 +12,8 @@ public struct PlatformIDs<G: RandomNumberGenerator> {
 
     /// A new id for `kind`, not in `taken`: `ins-` + 11 letters/digits, `prj-` + 10, a ProductId
     /// of 10 upper-case letters and digits (`^[A-Z0-9]{10}$`), `spc-` + 10 for a space, an 8-digit
-    /// number for a fence; CAM: a 9-digit policy id, a 6-digit group id, a 12-digit sub-account UIN.
+    /// number for a fence; CAM: a 9-digit policy id, a 6-digit group id, a 12-digit sub-account UIN;
+    /// `fw-` + 10 for a firmware, a 6-digit task ID.
     /// Re-drawn on collision.
     public mutating func newID(for kind: Kind, taken: Set<String>) -> String? {
         while true {
@@ -27,6 +28,8 @@ public struct PlatformIDs<G: RandomNumberGenerator> {
             case .camPolicy: id = draw(Alphabet.digits1, 1) + draw(Alphabet.digits, 8) // a CAM policy id: 9 digits
             case .camGroup: id = draw(Alphabet.digits1, 1) + draw(Alphabet.digits, 5) // a user-group id: 6 digits
             case .camUser: id = "2" + draw(Alphabet.digits, 11) // the sub-account's UIN: 12 digits
+            case .firmware: id = "fw-" + draw(Alphabet.lowerAlnum, 10) // the seed shows no firmware id (proposed)
+            case .firmwareTask: id = draw(Alphabet.digits1, 1) + draw(Alphabet.digits, 5) // a numeric task ID (seed L2801)
             default: id = nil
             }
             guard let id else { return nil }

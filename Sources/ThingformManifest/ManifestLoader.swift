@@ -86,13 +86,17 @@ public enum ManifestLoader {
             guard let data = FileManager.default.contents(atPath: path) else { return nil }
             return String(decoding: data, as: UTF8.self)
         }
+        let digest: @Sendable (String) -> FileDigest? = { relative in
+            let path = relative.hasPrefix("/") ? relative : (dir.isEmpty ? relative : dir + "/" + relative)
+            return fileDigest(atPath: path)
+        }
         var resources: [Resource] = []
         for (index, node) in nodes.enumerated() {
             if node["kind"]?.scalar?.text == "Test" {
                 tests.append(Document(file: file, root: node))
                 continue
             }
-            guard var r = ResourceDecoder.decode(Document(file: file, root: node), readFile: reader, into: &d) else { continue }
+            guard var r = ResourceDecoder.decode(Document(file: file, root: node), readFile: reader, fileDigest: digest, into: &d) else { continue }
             // Positions of fields are found again only when a plan needs one (an error about a
             // field): parse the text once more then, rather than keep every document in memory.
             r.locator = { path in
@@ -103,6 +107,29 @@ public enum ManifestLoader {
             resources.append(r)
         }
         return (resources, d)
+    }
+
+    /// The size and MD5 of a file (a firmware), read in 1 MiB chunks; nil when it cannot be read.
+    /// A file over the firmware size limit is measured but not hashed (it is refused anyway).
+    public static func fileDigest(atPath path: String) -> FileDigest? {
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir), !isDir.boolValue,
+              let handle = FileHandle(forReadingAtPath: path) else { return nil }
+        defer { try? handle.close() }
+        if let size = ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.intValue,
+           size > FirmwareSpec.maxFileBytes {
+            return FileDigest(size: size, md5: "")
+        }
+        var hasher = FileDigest.Hasher()
+        do {
+            // nil or empty: the end of the file.
+            while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
+                chunk.withUnsafeBytes { hasher.update($0) }
+            }
+        } catch {
+            return nil
+        }
+        return hasher.finalize()
     }
 
     /// The manifest files under `paths`, sorted, each once.

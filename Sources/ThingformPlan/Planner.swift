@@ -92,6 +92,8 @@ struct PlanContext {
             checkRule(r)
             planGenericUpdate(r, stored, before, fields)
         case .space, .fence: planLocationUpdate(r, stored, before, fields)
+        case .firmware: planFirmwareUpdate(r, stored, before, fields)
+        case .firmwareTask: planFirmwareTaskUpdate(r, stored, before, fields)
         default: planGenericUpdate(r, stored, before, fields)
         }
     }
@@ -124,6 +126,8 @@ struct PlanContext {
             checkForwarderDelete(address)
         case .space:
             planSpaceDelete(address)
+        case .firmware:
+            planFirmwareDelete(address, replacing: false)
         default:
             break
         }
@@ -259,7 +263,11 @@ struct PlanContext {
         var fields = fields
         let immutable = Set(ResourceDecoder.immutableFields(of: r.address.kind).map { "spec." + $0 })
         var replace = false
-        for i in fields.indices where immutable.contains(fields[i].path) {
+        // A field inside an immutable object (`spec.file.md5`) counts as the object.
+        func isImmutable(_ path: String) -> Bool {
+            immutable.contains(path) || immutable.contains { path.hasPrefix($0 + ".") || path.hasPrefix($0 + "[") || path.hasPrefix($0 + " ") }
+        }
+        for i in fields.indices where isImmutable(fields[i].path) {
             fields[i].forcesReplacement = true
             replace = true
             if !options.allowReplace {

@@ -8,7 +8,7 @@ struct Thingform: ParsableCommand {
         commandName: "thingform",
         abstract: "Declarative config-as-code for an IoT device platform: validate, plan and apply YAML manifests.",
         discussion: """
-        Manifests (apiVersion: thingform/v1) declare instances, projects, products, thing models, custom topics, forwarders, rules, spaces, fences, and CAM policies, groups and users. `plan` diffs them against the state store (SQLite, .thingform/state.db by default) and `apply` reconciles it, refusing what the platform forbids. `test`, `rule test`, `fence test`, `authz check` and `thingmodel check` try the engines before anything is applied; `topics` lists a product's topics.
+        Manifests (apiVersion: thingform/v1) declare instances, projects, products, thing models, custom topics, forwarders, rules, spaces, fences, CAM policies, groups and users, and firmware and upgrade tasks. `plan` diffs them against the state store (SQLite, .thingform/state.db by default) and `apply` reconciles it, refusing what the platform forbids. `test`, `rule test`, `fence test`, `authz check` and `thingmodel check` try the engines before anything is applied.
         """,
         version: "0.1.0",
         subcommands: [Validate.self, PlanCommand.self, Apply.self, StateCommand.self, ForceUnlock.self, ThingModelCommand.self,

@@ -23,12 +23,14 @@ final class ApplyCommandTests: XCTestCase {
         XCTAssertTrue(plan.stdout.contains("No changes."), plan.all)
     }
 
-    func testTheExampleManifestsWithTheirSpaceAndFencesApplyFromEmptyAndReplanWithNoChanges() throws {
+    func testTheExampleManifestsWithTheirSpaceFencesAndFirmwareApplyFromEmptyAndReplanWithNoChanges() throws {
         let examples = CLIRunner.packageRoot.appendingPathComponent("manifests").path
         let apply = try cli.run(["apply", examples, "--auto-approve", "--state", "s.db"])
         XCTAssertEqual(apply.status, 0, apply.all)
         XCTAssertNotNil(apply.stdout.range(of: #"Space/plant-space: created with id spc-[a-z0-9]{10}\n"#, options: .regularExpression), apply.all)
         XCTAssertNotNil(apply.stdout.range(of: #"Fence/storage-yard: created with id [1-9][0-9]{7}\n"#, options: .regularExpression), apply.all)
+        XCTAssertNotNil(apply.stdout.range(of: #"Firmware/smart-light-1-0-1: created with id fw-[a-z0-9]{10}\n"#, options: .regularExpression), apply.all)
+        XCTAssertNotNil(apply.stdout.range(of: #"FirmwareTask/smart-light-pilot: created with id [1-9][0-9]{5}\n"#, options: .regularExpression), apply.all)
         let plan = try cli.run(["plan", examples, "--state", "s.db", "--detailed-exitcode"])
         XCTAssertEqual(plan.status, 0, plan.all)
         XCTAssertTrue(plan.stdout.contains("No changes."), plan.all)

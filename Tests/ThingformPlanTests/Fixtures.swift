@@ -86,6 +86,8 @@ enum Fixture {
         case .space: return "spc-\(a.name)"
         case .fence: return "1000\(a.name.count)"
         case .camPolicy, .camGroup, .camUser: return "cam-\(a.name)"
+        case .firmware: return "fw-\(a.name)"
+        case .firmwareTask: return "\(a.name.count)01"
         }
     }
 

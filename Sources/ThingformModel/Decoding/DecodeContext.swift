@@ -12,6 +12,9 @@ public struct DecodeContext {
     /// Reads a file named relative to this manifest (e.g. `fromConsoleJson`); I/O is injected so
     /// decoding stays pure.
     public var readFile: @Sendable (String) -> String? = { _ in nil }
+    /// The size and MD5 of a file named relative to this manifest (a firmware's `file`), nil when
+    /// it cannot be read; injected like `readFile`.
+    public var fileDigest: @Sendable (String) -> FileDigest? = { _ in nil }
 
     public init(file: String, address: String? = nil) {
         self.file = file

@@ -18,6 +18,8 @@ public enum ResourceDecoder {
         case .camPolicy: return CamPolicySpec.self
         case .camGroup: return CamGroupSpec.self
         case .camUser: return CamUserSpec.self
+        case .firmware: return FirmwareSpec.self
+        case .firmwareTask: return FirmwareTaskSpec.self
         }
     }
 
@@ -36,11 +38,14 @@ public enum ResourceDecoder {
     }
 
     /// Decodes one document. `readFile` resolves paths relative to the manifest (for
-    /// `fromConsoleJson`); the loader passes a real reader, tests an in-memory one.
+    /// `fromConsoleJson`, a task's `devicesFile`) and `fileDigest` measures one (a firmware's
+    /// `file`); the loader passes real ones, tests in-memory ones.
     public static func decode(_ doc: Document, readFile: @escaping @Sendable (String) -> String? = { _ in nil },
+                              fileDigest: @escaping @Sendable (String) -> FileDigest? = { _ in nil },
                               into diagnostics: inout Diagnostics) -> Resource? {
         var ctx = DecodeContext(file: doc.file)
         ctx.readFile = readFile
+        ctx.fileDigest = fileDigest
         defer { diagnostics.append(contentsOf: ctx.diagnostics) }
         guard var top = MappingReader(doc.root, path: "", what: "a manifest document", &ctx) else { return nil }
         if let v = top.string("apiVersion", required: true, code: ManifestCode.envelope, &ctx), v != apiVersion {

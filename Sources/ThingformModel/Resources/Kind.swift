@@ -13,6 +13,8 @@ public enum Kind: String, CaseIterable, Sendable, Codable, Comparable {
     case camPolicy = "CamPolicy"
     case camGroup = "CamGroup"
     case camUser = "CamUser"
+    case firmware = "Firmware"
+    case firmwareTask = "FirmwareTask"
 
     public var rank: Int { Kind.allCases.firstIndex(of: self)! }
 

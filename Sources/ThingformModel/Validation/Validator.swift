@@ -90,7 +90,9 @@ public enum Validator {
                 RuleChecks.checkRule(r, byAddress, &d)
             default:
                 // Spaces and fences: LocationChecks; CAM attachments and memberships: CAMChecks (below).
-                if !LocationChecks.kinds.contains(r.address.kind) && !CAMChecks.kinds.contains(r.address.kind) {
+                // Firmware and tasks: FirmwareChecks.
+                if !LocationChecks.kinds.contains(r.address.kind) && !CAMChecks.kinds.contains(r.address.kind)
+                    && !FirmwareChecks.kinds.contains(r.address.kind) {
                     checkReferences(r, byAddress, &d)
                 }
             }
@@ -101,6 +103,7 @@ public enum Validator {
         LocationChecks.check(desired, &d)
         CAMChecks.check(desired, &d)
         TopicChecks.check(desired, &d)
+        FirmwareChecks.check(desired, &d)
         return (desired, d)
     }
 

@@ -80,6 +80,7 @@ enum Fixture {
         case .project: return "prj-\(a.name)"
         case .product: return "PRD\(a.name.count)XYZ01"
         case .thingModel: return "tm-\(a.name)"
+        case .device: return "dev-\(a.name)"
         case .forwarder: return "fwd-\(a.name)"
         case .rule: return "rule-\(a.name)"
         case .space: return "spc-\(a.name)"

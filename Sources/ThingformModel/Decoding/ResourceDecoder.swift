@@ -10,6 +10,7 @@ public enum ResourceDecoder {
         case .project: return ProjectSpec.self
         case .product: return ProductSpec.self
         case .thingModel: return ThingModelSpec.self
+        case .device: return DeviceSpec.self
         case .forwarder: return ForwarderSpec.self
         case .rule: return RuleSpec.self
         case .space: return SpaceSpec.self

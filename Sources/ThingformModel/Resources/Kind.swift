@@ -5,6 +5,7 @@ public enum Kind: String, CaseIterable, Sendable, Codable, Comparable {
     case project = "Project"
     case product = "Product"
     case thingModel = "ThingModel"
+    case device = "Device"
     case forwarder = "Forwarder"
     case rule = "Rule"
     case space = "Space"

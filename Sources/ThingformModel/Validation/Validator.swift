@@ -89,8 +89,8 @@ public enum Validator {
             case .rule:
                 RuleChecks.checkRule(r, byAddress, &d)
             default:
-                // Spaces and fences: LocationChecks; CAM attachments and memberships: CAMChecks (below).
-                if !LocationChecks.kinds.contains(r.address.kind) && !CAMChecks.kinds.contains(r.address.kind) {
+                // Devices: DeviceChecks; spaces and fences: LocationChecks; CAM attachments and memberships: CAMChecks (below).
+                if !LocationChecks.kinds.contains(r.address.kind) && !CAMChecks.kinds.contains(r.address.kind) && r.address.kind != .device {
                     checkReferences(r, byAddress, &d)
                 }
             }
@@ -98,6 +98,7 @@ public enum Validator {
         }
         let desired = DesiredState(resources: out)
         ThingModelChecks.check(desired, &d)
+        DeviceChecks.check(desired, &d)
         LocationChecks.check(desired, &d)
         CAMChecks.check(desired, &d)
         return (desired, d)

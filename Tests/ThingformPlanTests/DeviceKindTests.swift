@@ -76,14 +76,14 @@ final class DeviceKindTests: XCTestCase {
     }
 
     func testDuplicateDeviceNameInOneProductIsEDEV01ButOtherProductsMayReuseIt() {
-        let text = Self.text([Self.device("a"), Self.device("b")])
-        XCTAssertDiagnostic(errors(text), DeviceCode.name, at: Fixture.location(of: "deviceName: dev001", in: text, after: "name: b"))
-        assertNoErrors(Self.text([Self.device("a"), Self.device("b", "product: hub\ndeviceName: dev001")]))
+        let text = Self.text([Self.device("first"), Self.device("second")])
+        XCTAssertDiagnostic(errors(text), DeviceCode.name, at: Fixture.location(of: "deviceName: dev001", in: text, after: "name: second"))
+        assertNoErrors(Self.text([Self.device("first"), Self.device("second", "product: hub\ndeviceName: dev001")]))
     }
 
     func testUnknownProductIsADanglingReference() {
         let text = Self.text([Self.device("lamp1", "product: smart-lite\ndeviceName: dev001")])
-        XCTAssertDiagnostic(errors(text), ManifestCode.danglingReference, at: Fixture.location(of: "smart-lite", in: text),
+        XCTAssertDiagnostic(errors(text), ManifestCode.danglingReference, at: Fixture.location(of: "product: smart-lite", in: text),
                             hint: "Did you mean 'smart-light'?")
     }
 

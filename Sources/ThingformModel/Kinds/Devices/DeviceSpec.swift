@@ -89,8 +89,7 @@ public struct DeviceSpec: ResourceSpec {
             return nil
         }
         guard let quantity else { return nil }
-        if let bad = [pattern.name(0), pattern.name(quantity - 1)].first(where: { !isDeviceName($0) })
-            ?? pattern.names(quantity).first(where: { !isDeviceName($0) }) {
+        if let bad = pattern.names(quantity).first(where: { !isDeviceName($0) }) {
             ctx.error(DeviceCode.name, r.node["namePattern"] ?? node, "spec.batch.namePattern gives the device name '\(bad)', which is not valid",
                       hint: "Device names are 1-48 letters, digits or '_'")
             return nil

@@ -96,12 +96,26 @@ public struct Applier {
     }
 
     /// A product gets its product secret when dynamic registration is first enabled; it keeps it
-    /// when the switch is turned off again (spec/01 §5.6). A CamUser's API key pair follows
+    /// when the switch is turned off again (spec/01 §5.6). A device gets a device secret (spec/01 §10.2). A CamUser's API key pair follows
     /// `access.programmatic`.
     static func secrets<G>(for address: Address, after: JSON, existing: [String: String], ids: inout PlatformIDs<G>) -> [String: String] {
         var s = existing
         if address.kind == .product, after["spec"]?["dynamicRegistration"]?.boolValue == true, s["productSecret"] == nil {
             s["productSecret"] = ids.newSecret()
+        }
+        // A device gets its device secret at creation and keeps it through updates; a batch has
+        // one per device (`deviceSecret:<name>`): new names get one, dropped names lose theirs.
+        if address.kind == .device {
+            let spec = after["spec"]
+            if spec?["deviceName"]?.stringValue != nil {
+                if s["deviceSecret"] == nil { s["deviceSecret"] = ids.newSecret() }
+            } else {
+                let names = DeviceSpec.deviceNames(spec)
+                var batch: [String: String] = [:]
+                batch.reserveCapacity(names.count)
+                for n in names { batch["deviceSecret:" + n] = existing["deviceSecret:" + n] ?? ids.newSecret() }
+                s = s.filter { !$0.key.hasPrefix("deviceSecret") }.merging(batch) { a, _ in a }
+            }
         }
         // A CamUser with programmatic access gets an API key pair (spec/06 §12.2), kept in the
         // secret table only; turning programmatic access off revokes it.

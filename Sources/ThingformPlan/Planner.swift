@@ -94,6 +94,7 @@ struct PlanContext {
         case .space, .fence: planLocationUpdate(r, stored, before, fields)
         case .firmware: planFirmwareUpdate(r, stored, before, fields)
         case .firmwareTask: planFirmwareTaskUpdate(r, stored, before, fields)
+        case .device: planDeviceUpdate(r, stored, before, fields)
         default: planGenericUpdate(r, stored, before, fields)
         }
     }
@@ -103,6 +104,8 @@ struct PlanContext {
         let at = SourceLocation(file: "(state)", line: 0, column: 0)
         switch address.kind {
         case .product:
+            // Runtime devices block the delete; declared ones cannot stay (validation: their
+            // product reference dangles), and those deleted by this plan go first (kind order).
             let n = devices(address.name)
             if n > 0 {
                 diagnostics.error(ProductCode.deleteWithDevices, at: nil, address: a,
@@ -177,7 +180,7 @@ struct PlanContext {
         let name = r.address.name
         let wasReleased = before["spec"]?["released"]?.boolValue ?? false
         let willBeReleased = r.spec["released"]?.boolValue ?? false
-        let n = devices(name)
+        let n = allDevices(name)
         var fields = fields
         // Immutable fields force a replace (new ProductId), which the platform only allows
         // without devices, and we only with --allow-replace.
@@ -296,7 +299,7 @@ struct PlanContext {
                                   hint: "Set released: false on Product/\(product) to unpublish first")
             }
         }
-        let n = devices(product)
+        let n = allDevices(product)
         if n > 0 {
             diagnostics.warning("W-TM-03", at: r.location(of: "spec"), address: a,
                                 "Product/\(product) has \(n) device\(n == 1 ? "" : "s"); this thing-model change affects them: "

@@ -199,6 +199,82 @@ final class ApplierTests: XCTestCase {
         XCTAssertTrue(plan.errors[0].message.contains("1 device"), plan.errors[0].message)
     }
 
+    // MARK: devices
+
+    static func devices(_ extra: String = "", quantity: Int = 3, deviceName: String = "dev001") -> String {
+        """
+        apiVersion: thingform/v1
+        kind: Device
+        metadata: {name: lamp1}
+        spec:
+          product: lamp
+          deviceName: \(deviceName)
+        \(extra)
+        ---
+        apiVersion: thingform/v1
+        kind: Device
+        metadata: {name: lamps}
+        spec:
+          product: lamp
+          batch: {quantity: \(quantity), namePattern: "lamp_{index:02}"}
+
+        """
+    }
+
+    func testDevicesGetOneSecretEachKeptAcrossUpdatesAndNeverPrintedByAPlan() throws {
+        let store = try SQLiteStateStore.inMemory()
+        let base = Self.instance + "---\n" + Self.product() + "---\n"
+        try apply(base + Self.devices(), to: store)
+        var s = try store.snapshot()
+        let one = try XCTUnwrap(s.resources[Address(.device, "lamp1")]?.secrets)
+        XCTAssertEqual(Array(one.keys), ["deviceSecret"])
+        XCTAssertNotNil(one["deviceSecret"]?.range(of: "^[A-Za-z0-9+/]{22}==$", options: .regularExpression), one.description)
+        let batch = try XCTUnwrap(s.resources[Address(.device, "lamps")]?.secrets)
+        XCTAssertEqual(batch.keys.sorted(), ["deviceSecret:lamp_00", "deviceSecret:lamp_01", "deviceSecret:lamp_02"])
+        XCTAssertEqual(Set(batch.values).count, 3)
+        // An update (disable, grow the batch) keeps every existing secret; new devices get one.
+        let (plan, _) = try apply(base + Self.devices("  enabled: false", quantity: 4), to: store)
+        XCTAssertEqual(plan.summary, ApplySummary(added: 0, changed: 2, destroyed: 0))
+        for format in PlanFormat.allCases {
+            let out = format.render(plan)
+            for secret in Array(one.values) + Array(batch.values) { XCTAssertFalse(out.contains(secret), "\(format) prints a secret") }
+        }
+        s = try store.snapshot()
+        XCTAssertEqual(s.resources[Address(.device, "lamp1")]?.secrets, one)
+        let grown = try XCTUnwrap(s.resources[Address(.device, "lamps")]?.secrets)
+        XCTAssertEqual(grown.filter { batch[$0.key] != nil }, batch)
+        XCTAssertNotNil(grown["deviceSecret:lamp_03"])
+        // Shrinking drops the secrets of the removed devices.
+        try apply(base + Self.devices("  enabled: false", quantity: 2), to: store)
+        XCTAssertEqual(try store.snapshot().resources[Address(.device, "lamps")]?.secrets.keys.sorted(), ["deviceSecret:lamp_00", "deviceSecret:lamp_01"])
+        XCTAssertTrue(Planner().plan(desired: try desired(base + Self.devices("  enabled: false", quantity: 2)), snapshot: try store.snapshot()).changes.isEmpty)
+    }
+
+    func testRenamingADeviceWithAllowReplaceIssuesANewSecret() throws {
+        let store = try SQLiteStateStore.inMemory()
+        let base = Self.instance + "---\n" + Self.product() + "---\n"
+        try apply(base + Self.devices(), to: store)
+        let old = try XCTUnwrap(try store.snapshot().resources[Address(.device, "lamp1")]?.secrets["deviceSecret"])
+        let (plan, _) = try apply(base + Self.devices(deviceName: "dev002"), to: store, allowReplace: true)
+        XCTAssertEqual(plan.changes.map(\.action), [.replace])
+        let new = try XCTUnwrap(try store.snapshot().resources[Address(.device, "lamp1")]?.secrets["deviceSecret"])
+        XCTAssertNotEqual(old, new)
+    }
+
+    func testAProductIsDeletedTogetherWithItsDeclaredDevicesButNotWithRuntimeOnes() throws {
+        let store = try SQLiteStateStore.inMemory()
+        try apply(Self.instance + "---\n" + Self.product() + "---\n" + Self.devices(), to: store)
+        let plan = Planner().plan(desired: try desired(Self.instance), snapshot: try store.snapshot())
+        XCTAssertEqual(plan.changes.map(\.address.description), ["Device/lamp1", "Device/lamps", "ThingModel/lamp", "Product/lamp"])
+        XCTAssertFalse(plan.hasErrors)
+        try store.addDevice(product: "lamp", name: "runtime1")
+        let blocked = Planner().plan(desired: try desired(Self.instance), snapshot: try store.snapshot())
+        XCTAssertEqual(blocked.errors.map(\.code), ["E-PRD-07"])
+        try store.removeDevice(product: "lamp", name: "runtime1")
+        _ = try Applier().apply(Planner().plan(desired: try desired(Self.instance), snapshot: try store.snapshot()), to: store)
+        XCTAssertNil(try store.snapshot().resources[Address(.product, "lamp")])
+    }
+
     func testCamKindsGetPlatformIdsAndProgrammaticAccessGetsAnAPIKeyPairRevokedWhenTurnedOff() throws {
         func cam(programmatic: Bool) -> String {
             """

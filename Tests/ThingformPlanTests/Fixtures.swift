@@ -81,6 +81,7 @@ enum Fixture {
         case .product: return "PRD\(a.name.count)XYZ01"
         case .thingModel: return "tm-\(a.name)"
         case .topic: return "topic-\(a.name)"
+        case .device: return "dev-\(a.name)"
         case .forwarder: return "fwd-\(a.name)"
         case .rule: return "rule-\(a.name)"
         case .space: return "spc-\(a.name)"

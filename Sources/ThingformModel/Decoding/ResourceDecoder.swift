@@ -11,6 +11,7 @@ public enum ResourceDecoder {
         case .product: return ProductSpec.self
         case .thingModel: return ThingModelSpec.self
         case .topic: return TopicSpec.self
+        case .device: return DeviceSpec.self
         case .forwarder: return ForwarderSpec.self
         case .rule: return RuleSpec.self
         case .space: return SpaceSpec.self

@@ -6,6 +6,7 @@ public enum Kind: String, CaseIterable, Sendable, Codable, Comparable {
     case product = "Product"
     case thingModel = "ThingModel"
     case topic = "Topic"
+    case device = "Device"
     case forwarder = "Forwarder"
     case rule = "Rule"
     case space = "Space"

@@ -89,10 +89,10 @@ public enum Validator {
             case .rule:
                 RuleChecks.checkRule(r, byAddress, &d)
             default:
-                // Spaces and fences: LocationChecks; CAM attachments and memberships: CAMChecks (below).
-                // Firmware and tasks: FirmwareChecks.
+                // Devices: DeviceChecks; spaces and fences: LocationChecks; CAM attachments and
+                // memberships: CAMChecks; firmware and tasks: FirmwareChecks (below).
                 if !LocationChecks.kinds.contains(r.address.kind) && !CAMChecks.kinds.contains(r.address.kind)
-                    && !FirmwareChecks.kinds.contains(r.address.kind) {
+                    && !FirmwareChecks.kinds.contains(r.address.kind) && r.address.kind != .device {
                     checkReferences(r, byAddress, &d)
                 }
             }
@@ -100,6 +100,7 @@ public enum Validator {
         }
         let desired = DesiredState(resources: out)
         ThingModelChecks.check(desired, &d)
+        DeviceChecks.check(desired, &d)
         LocationChecks.check(desired, &d)
         CAMChecks.check(desired, &d)
         TopicChecks.check(desired, &d)

@@ -1,0 +1,49 @@
+import ThingformModel
+import ThingformState
+
+/// Device rules of the planner (spec/02 §3.10):
+/// - `product`, `deviceName` and a batch's `namePattern` are immutable: a change is a replace
+///   (delete and create: a new device secret, logs lost), only with --allow-replace (E-DEV-04).
+/// - Growing or shrinking a batch is an update: the devices that stay keep their secrets.
+/// - "A product has devices" counts the devices registered at runtime (`snapshot.deviceCounts`)
+///   and the devices that Device resources in the state declare, unless this plan deletes them
+///   (deletes run before updates and replaces).
+extension PlanContext {
+    /// Devices of `product` declared by Device resources in the state that this plan keeps.
+    func declaredDevices(_ product: String) -> Int {
+        snapshot.resources.values.reduce(0) { n, stored in
+            guard stored.address.kind == .device, desired[stored.address] != nil else { return n }
+            let spec = stored.attributes["spec"]
+            return spec?["product"]?.stringValue == product ? n + DeviceSpec.deviceCount(spec) : n
+        }
+    }
+
+    /// Runtime devices plus declared ones: what locks advanced features and forbids a replace.
+    func allDevices(_ product: String) -> Int { devices(product) + declaredDevices(product) }
+
+    mutating func planDeviceUpdate(_ r: Resource, _ stored: StoredResource, _ before: JSON, _ fields: [FieldChange]) {
+        var fields = fields
+        let immutable = Set(ResourceDecoder.immutableFields(of: .device).map { "spec." + $0 })
+        var replace = false
+        for i in fields.indices where immutable.contains(fields[i].path) {
+            fields[i].forcesReplacement = true
+            replace = true
+            if !options.allowReplace {
+                let f = fields[i]
+                diagnostics.error(DeviceCode.immutable, at: r.location(of: f.path), address: r.address.description,
+                                  "\(f.path) cannot change in place (\(show(f.before)) -> \(show(f.after))); it forces a new device with a new device secret",
+                                  hint: "Re-run with --allow-replace to replace the device (its logs are lost), or keep \(f.path) as \(show(f.before))")
+            }
+        }
+        var reason: String?
+        if replace {
+            reason = fields.filter(\.forcesReplacement).map(\.path).joined(separator: ", ") + " forces replacement; a new device secret is issued"
+        } else if fields.contains(where: { $0.path == "spec.batch.quantity" }) {
+            let old = DeviceSpec.deviceCount(before["spec"]), new = DeviceSpec.deviceCount(r.spec)
+            reason = new > old ? "creates \(new - old) device\(new - old == 1 ? "" : "s"); existing devices keep their secrets"
+                               : "deletes \(old - new) device\(old - new == 1 ? "" : "s") (the highest indexes)"
+        }
+        changes.append(Change(address: r.address, action: replace ? .replace : .update, id: stored.id, before: before, after: r.attributes,
+                              fields: fields, reason: reason))
+    }
+}

@@ -53,6 +53,15 @@ final class LocationTests: XCTestCase {
 
     // MARK: valid examples and canonical form
 
+    func testABoundDeviceThatNoDeviceManifestDeclaresIsAWarningAtItsListItem() {
+        let (_, d) = Fixture.load(Self.base)
+        XCTAssertFalse(d.hasErrors)
+        XCTAssertEqual(d.warnings.filter { $0.code == "W-FEN-01" }.count, 1)
+        let declared = Fixture.doc("Device", "bikes", "product: tracker\nbatch: {quantity: 2, namePattern: \"bike{index:03}\"}")
+        let (_, d2) = Fixture.load(Self.text([Self.space(), Self.fence(), declared]))
+        XCTAssertTrue(d2.warnings.filter { $0.code == "W-FEN-01" }.isEmpty, d2.items.map(\.description).joined(separator: "\n"))
+    }
+
     func testValidSpaceAndCircleFenceHaveDefaultsFilledAndCoordinatesAsWritten() throws {
         let (desired, d) = Fixture.load(Self.base)
         XCTAssertFalse(d.hasErrors, d.items.map(\.description).joined(separator: "\n"))

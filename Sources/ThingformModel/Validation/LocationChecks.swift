@@ -12,10 +12,16 @@ enum LocationChecks {
         }
         var spaceNames: [String: Resource] = [:]
         var fenceNames: [String: Resource] = [:]
+        // "product\0deviceName" of every declared device (batches expanded), for bound devices.
+        var declared = Set<String>()
+        for r in desired.resources where r.address.kind == .device {
+            let product = r.spec["product"]?.stringValue ?? ""
+            for name in DeviceSpec.deviceNames(r.spec) { declared.insert(product + "\u{0}" + name) }
+        }
         for r in desired.resources {
             switch r.address.kind {
             case .space: checkSpace(r, desired, thingModels, &spaceNames, &d)
-            case .fence: checkFence(r, desired, &fenceNames, &d)
+            case .fence: checkFence(r, desired, declared, &fenceNames, &d)
             default: continue
             }
         }
@@ -71,7 +77,8 @@ enum LocationChecks {
         }
     }
 
-    static func checkFence(_ r: Resource, _ desired: DesiredState, _ names: inout [String: Resource], _ d: inout Diagnostics) {
+    static func checkFence(_ r: Resource, _ desired: DesiredState, _ declaredDevices: Set<String>,
+                           _ names: inout [String: Resource], _ d: inout Diagnostics) {
         let a = r.address.description
         let spaceName = r.spec["space"]?.stringValue ?? ""
         guard let space = desired[Address(.space, spaceName)] else {
@@ -94,6 +101,10 @@ enum LocationChecks {
                 d.error(FenceCode.deviceProduct, at: r.location(of: "spec.devices[\(product)/\(device)]"), address: a,
                         "device \(product)/\(device) is not in a product of \(space.address) (products: \(products.sorted().joined(separator: ", ")))",
                         hint: "Add Product/\(product) to spec.products of \(space.address), or unbind the device")
+            } else if !declaredDevices.contains(product + "\u{0}" + device) {
+                d.warning(FenceCode.undeclaredDevice, at: r.location(of: "spec.devices[\(product)/\(device)]"), address: a,
+                          "device \(product)/\(device) is not declared by a Device manifest; the fence raises alarms for it once it is registered",
+                          hint: "Declare it (kind: Device), or make sure it registers at runtime")
             }
         }
     }

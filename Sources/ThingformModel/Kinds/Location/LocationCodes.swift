@@ -41,6 +41,9 @@ public enum FenceCode {
     public static let shape = "E-FEN-07"
     /// spec.description over 80 characters.
     public static let description = "E-FEN-08"
+    /// A bound device that no Device manifest declares: it must be registered at runtime
+    /// (dynamic registration, the console) before the fence can raise alarms for it.
+    public static let undeclaredDevice = "W-FEN-01"
 }
 
 /// The positioning properties of a thing model (spec/05 §2, §3.1): a product whose thing model has

@@ -3,6 +3,9 @@ public protocol ResourceSpec: Sendable {
     static var kind: Kind { get }
     /// The `spec` fields this kind knows (also the source of the README's field tables).
     static var fields: [String] { get }
+    /// The JSON Schema of `spec` (`schemas/<kind>.json`): every field in `fields`, with its type,
+    /// enums and simple limits. No default: every kind describes its own.
+    static var schema: SchemaNode { get }
     /// Decodes and validates `spec` on its own (cross-resource rules run later, in `Validator`).
     /// Returns nil when the document is too broken to form a resource; errors go to `ctx`.
     init?(spec: Node, name: String, _ ctx: inout DecodeContext)

@@ -1,0 +1,24 @@
+extension ProductSpec {
+    public static var schema: SchemaNode {
+        .object([
+            ("instance", .described("Instance name", .string(minLength: 1))),
+            ("project", .described("Project name (default: default)", .string(minLength: 1))),
+            ("name", .string(minLength: 1, maxLength: 40)),
+            ("category", .described("level/level/level, 1-20 characters each", .string(pattern: "^[^/]{1,20}/[^/]{1,20}/[^/]{1,20}$"))),
+            ("categoryId", .anyOf([.string(pattern: "^[0-9]+$"), .integer(minimum: 0)])),
+            ("deviceType", .enumeration(deviceTypes)),
+            ("communication", .enumeration(communications)),
+            ("gatewayProtocol", .anyOf([.enumeration(gatewayProtocols), .const(.int(433))])),
+            ("dataProtocol", .enumeration(dataProtocols)),
+            ("authMethod", .enumeration(authMethods)),
+            ("description", .string(maxLength: 80)),
+            ("bindingPolicy", .enumeration(bindingPolicies)),
+            ("dynamicRegistration", .boolean),
+            ("autoCreateDevice", .boolean),
+            ("lianlian", .object([("enabled", .boolean)])),
+            ("released", .boolean),
+            ("advancedFeatures", .array(.enumeration(AdvancedFeature.allKeys), unique: true)),
+            ("customTopics", .object([("includeDefaults", .boolean)])),
+        ], required: ["instance", "name", "category", "communication"])
+    }
+}

@@ -7,7 +7,7 @@ APT_PACKAGES := libyaml-dev libsqlite3-dev libssl-dev pkg-config
 STATE ?= .thingform/state.db
 BIN := .build/debug/thingform
 
-.PHONY: deps build run test bench clean
+.PHONY: deps build run test bench schemas clean
 
 ## deps: install the system libraries that are missing (libyaml for the YAML reader, SQLite, OpenSSL headers).
 deps:
@@ -40,6 +40,10 @@ test: deps
 ## bench: the package-benchmark suites (release builds): no-change plan and full apply of 10,000 products.
 bench: deps
 	cd Benchmarks && swift package --disable-sandbox benchmark
+
+## schemas: regenerate the manifests' JSON Schemas under schemas/ (a test fails when they drift).
+schemas: deps
+	swift run thingform schemas --out schemas
 
 clean:
 	rm -rf .build .thingform Benchmarks/.build

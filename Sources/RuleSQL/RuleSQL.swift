@@ -12,30 +12,45 @@ public enum RuleSQL {
     /// Compiles a statement once. `productId` expands `${productId}` / `$(productId)` in FROM
     /// (E-RULE-11 when it is needed and nil). Throws the first error of `check`.
     public static func compile(_ sql: String, productId: String? = nil) throws -> CompiledRule {
-        let (statement, errors) = parse(sql, productId: productId)
-        guard let statement, errors.isEmpty else { throw errors.first! }
-        return CompiledRule(sql: sql, statement: statement)
+        let (rule, errors) = build(sql, productId: productId)
+        guard let rule else { throw errors.first! }
+        return rule
     }
 
     /// Every error found in `sql`, in source order (empty when it compiles).
     public static func check(_ sql: String, productId: String? = nil) -> [RuleSQLError] {
-        parse(sql, productId: productId).1
+        build(sql, productId: productId).errors
+    }
+
+    /// One parse for both answers: the compiled rule, or every error found (what `check`
+    /// returns). Validation uses it so a valid rule is not parsed twice.
+    public static func build(_ sql: String, productId: String? = nil) -> (rule: CompiledRule?, errors: [RuleSQLError]) {
+        let (statement, errors) = parse(sql, productId: productId)
+        guard let statement, errors.isEmpty else { return (nil, errors) }
+        return (CompiledRule(sql: sql, statement: statement), [])
     }
 
     /// Compiles a rule given as the manifest's fields (§4.5): `SELECT <select> FROM <from>
     /// [WHERE <where>]`, the texts trimmed, WHERE omitted when empty (§5.1). Errors are positioned
     /// inside the field they are in (`RuleSQLError.field`).
     public static func compile(select: String, from: String, where condition: String = "", productId: String? = nil) throws -> CompiledRule {
-        let composed = compose(select: select, from: from, where: condition)
-        let (statement, errors) = parse(composed.sql, productId: productId)
-        guard let statement, errors.isEmpty else { throw composed.locate(errors.first!) }
-        return CompiledRule(sql: composed.sql, statement: statement)
+        let (rule, errors) = build(select: select, from: from, where: condition, productId: productId)
+        guard let rule else { throw errors.first! }
+        return rule
     }
 
     /// Every error of a rule given as the manifest's fields, positioned inside its field.
     public static func check(select: String, from: String, where condition: String = "", productId: String? = nil) -> [RuleSQLError] {
+        build(select: select, from: from, where: condition, productId: productId).errors
+    }
+
+    /// `build` for a rule given as the manifest's fields.
+    public static func build(select: String, from: String, where condition: String = "",
+                             productId: String? = nil) -> (rule: CompiledRule?, errors: [RuleSQLError]) {
         let composed = compose(select: select, from: from, where: condition)
-        return parse(composed.sql, productId: productId).1.map(composed.locate)
+        let (statement, errors) = parse(composed.sql, productId: productId)
+        guard let statement, errors.isEmpty else { return (nil, errors.map(composed.locate)) }
+        return (CompiledRule(sql: composed.sql, statement: statement), [])
     }
 
     struct Composed {

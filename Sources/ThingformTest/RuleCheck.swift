@@ -19,14 +19,8 @@ public enum RuleCheck {
     /// Compiles (positioned errors) and evaluates. `timestamp` is in milliseconds.
     public static func run(sql: String, topic: String, payload: String, clientId: String? = nil, productId: String? = nil,
                            deviceName: String? = nil, timestamp: Int64? = nil) -> Swift.Result<Result, Problems> {
-        let errors = RuleSQL.check(sql, productId: productId)
-        guard errors.isEmpty else { return .failure(Problems(errors: errors)) }
-        let rule: CompiledRule
-        do { rule = try RuleSQL.compile(sql, productId: productId) } catch let e as RuleSQLError {
-            return .failure(Problems(errors: [e]))
-        } catch {
-            return .failure(Problems(errors: []))
-        }
+        let (compiled, errors) = RuleSQL.build(sql, productId: productId)
+        guard let rule = compiled else { return .failure(Problems(errors: errors)) }
         let message = RuleMessage(topic: topic, payload: payload, productId: productId ?? "", deviceName: deviceName ?? "",
                                   clientId: clientId ?? "", timestamp: timestamp ?? 0)
         switch rule.evaluate(message, randomSeed: 1) {

@@ -89,12 +89,7 @@ public enum Validator {
             case .rule:
                 RuleChecks.checkRule(r, byAddress, &d)
             default:
-                // Devices: DeviceChecks; spaces and fences: LocationChecks; CAM attachments and
-                // memberships: CAMChecks; firmware and tasks: FirmwareChecks (below).
-                if !LocationChecks.kinds.contains(r.address.kind) && !CAMChecks.kinds.contains(r.address.kind)
-                    && !FirmwareChecks.kinds.contains(r.address.kind) && r.address.kind != .device {
-                    checkReferences(r, byAddress, &d)
-                }
+                if !Validator.ownReferenceChecks.contains(r.address.kind) { checkReferences(r, byAddress, &d) }
             }
             out.append(r)
         }
@@ -107,6 +102,11 @@ public enum Validator {
         FirmwareChecks.check(desired, &d)
         return (desired, d)
     }
+
+    /// Kinds whose whole-state checks (below) report their references with their own codes:
+    /// devices (DeviceChecks), spaces and fences (LocationChecks), CAM attachments and
+    /// memberships (CAMChecks), firmware and tasks (FirmwareChecks).
+    static let ownReferenceChecks = Set([Kind.device] + LocationChecks.kinds + CAMChecks.kinds + FirmwareChecks.kinds)
 
     /// Kinds without their own rules: every reference must name a declared resource.
     static func checkReferences(_ r: Resource, _ all: [Address: Resource], _ d: inout Diagnostics) {

@@ -63,8 +63,9 @@ public struct RuleSpec: ResourceSpec {
                     ctx.error(ManifestCode.wrongType, sqlNode, "spec.sql must be a string, found \(sqlNode.typeName)")
                     return nil
                 }
-                errors = RuleSQL.check(text, productId: productId).map { ($0, sqlNode) }
-                if errors.isEmpty { compiled = try? RuleSQL.compile(text, productId: productId) }
+                let built = RuleSQL.build(text, productId: productId)
+                compiled = built.rule
+                errors = built.errors.map { ($0, sqlNode) }
             } else {
                 var texts: [String: String] = [:]
                 for p in parts {
@@ -76,11 +77,12 @@ public struct RuleSpec: ResourceSpec {
                     texts[p.key] = t
                 }
                 let (s, f, w) = (texts["select"] ?? "", texts["from"] ?? "", texts["where"] ?? "")
-                errors = RuleSQL.check(select: s, from: f, where: w, productId: productId).map { e in
+                let built = RuleSQL.build(select: s, from: f, where: w, productId: productId)
+                compiled = built.rule
+                errors = built.errors.map { e in
                     let key = e.field?.rawValue ?? "select"
                     return (e, parts.first { $0.key == key }?.node ?? r.keyNode(key) ?? spec)
                 }
-                if errors.isEmpty { compiled = try? RuleSQL.compile(select: s, from: f, where: w, productId: productId) }
             }
             for (e, node) in errors {
                 let key = e.field.map { "spec.\($0.rawValue)" } ?? "spec.sql"

@@ -23,13 +23,10 @@ extension PlanContext {
 
     mutating func planDeviceUpdate(_ r: Resource, _ stored: StoredResource, _ before: JSON, _ fields: [FieldChange]) {
         var fields = fields
-        let immutable = Set(ResourceDecoder.immutableFields(of: .device).map { "spec." + $0 })
-        var replace = false
-        for i in fields.indices where immutable.contains(fields[i].path) {
-            fields[i].forcesReplacement = true
-            replace = true
+        let forcing = markReplacements(&fields, of: .device)
+        let replace = !forcing.isEmpty
+        for f in forcing {
             if !options.allowReplace {
-                let f = fields[i]
                 diagnostics.error(DeviceCode.immutable, at: r.location(of: f.path), address: r.address.description,
                                   "\(f.path) cannot change in place (\(show(f.before)) -> \(show(f.after))); it forces a new device with a new device secret",
                                   hint: "Re-run with --allow-replace to replace the device (its logs are lost), or keep \(f.path) as \(show(f.before))")

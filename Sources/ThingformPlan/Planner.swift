@@ -184,12 +184,9 @@ struct PlanContext {
         var fields = fields
         // Immutable fields force a replace (new ProductId), which the platform only allows
         // without devices, and we only with --allow-replace.
-        let immutable = Set(ResourceDecoder.immutableFields(of: .product).map { "spec." + $0 })
-        var replace = false
-        for i in fields.indices where immutable.contains(fields[i].path) {
-            fields[i].forcesReplacement = true
-            replace = true
-            let f = fields[i]
+        let forcing = markReplacements(&fields, of: .product)
+        let replace = !forcing.isEmpty
+        for f in forcing {
             if n > 0 {
                 diagnostics.error(ProductCode.immutable, at: r.location(of: f.path), address: a,
                                   "\(f.path) cannot change in place (\(show(f.before)) -> \(show(f.after))) and \(r.address) has \(n) device\(n == 1 ? "" : "s"), so it cannot be replaced either",
@@ -260,21 +257,29 @@ struct PlanContext {
         }
     }
 
+    /// Marks the changed fields that are (or are inside) the kind's immutable fields
+    /// (`spec.file.md5` counts as `spec.file`) and returns them: they force a replace.
+    func markReplacements(_ fields: inout [FieldChange], of kind: Kind) -> [FieldChange] {
+        let immutable = Set(ResourceDecoder.immutableFields(of: kind).map { "spec." + $0 })
+        func isImmutable(_ path: String) -> Bool {
+            immutable.contains(path) || immutable.contains { path.hasPrefix($0 + ".") || path.hasPrefix($0 + "[") || path.hasPrefix($0 + " ") }
+        }
+        var forcing: [FieldChange] = []
+        for i in fields.indices where isImmutable(fields[i].path) {
+            fields[i].forcesReplacement = true
+            forcing.append(fields[i])
+        }
+        return forcing
+    }
+
     /// Kinds without their own rules: an update in place, or a replace when an immutable field
     /// changed (only with --allow-replace).
     mutating func planGenericUpdate(_ r: Resource, _ stored: StoredResource, _ before: JSON, _ fields: [FieldChange]) {
         var fields = fields
-        let immutable = Set(ResourceDecoder.immutableFields(of: r.address.kind).map { "spec." + $0 })
-        var replace = false
-        // A field inside an immutable object (`spec.file.md5`) counts as the object.
-        func isImmutable(_ path: String) -> Bool {
-            immutable.contains(path) || immutable.contains { path.hasPrefix($0 + ".") || path.hasPrefix($0 + "[") || path.hasPrefix($0 + " ") }
-        }
-        for i in fields.indices where isImmutable(fields[i].path) {
-            fields[i].forcesReplacement = true
-            replace = true
+        let forcing = markReplacements(&fields, of: r.address.kind)
+        let replace = !forcing.isEmpty
+        for f in forcing {
             if !options.allowReplace {
-                let f = fields[i]
                 diagnostics.error("E-PLN-03", at: r.location(of: f.path), address: r.address.description,
                                   "\(f.path) cannot change in place (\(show(f.before)) -> \(show(f.after))); it forces a new \(r.address.kind.rawValue)",
                                   hint: "Re-run with --allow-replace to replace it, or keep \(f.path) as \(show(f.before))")

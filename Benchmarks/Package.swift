@@ -26,20 +26,6 @@ let package = Package(
             plugins: [.plugin(name: "BenchmarkPlugin", package: "package-benchmark")]
         ),
         .executableTarget(
-            name: "DeploymentBenchmarks",
-            dependencies: [
-                .product(name: "Benchmark", package: "package-benchmark"),
-                .product(name: "ThingformModel", package: "thingform"),
-                .product(name: "ThingformManifest", package: "thingform"),
-                .product(name: "ThingformState", package: "thingform"),
-                .product(name: "ThingformPlan", package: "thingform"),
-                .product(name: "ThingformApply", package: "thingform"),
-                .product(name: "ThingformFixtures", package: "thingform"),
-            ],
-            path: "Benchmarks/DeploymentBenchmarks",
-            plugins: [.plugin(name: "BenchmarkPlugin", package: "package-benchmark")]
-        ),
-        .executableTarget(
             name: "RuleSQLBenchmarks",
             dependencies: [.product(name: "Benchmark", package: "package-benchmark"), .product(name: "RuleSQL", package: "thingform")],
             path: "Benchmarks/RuleSQLBenchmarks",

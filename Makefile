@@ -22,10 +22,11 @@ deps:
 build: deps
 	swift build --product thingform
 
-## run: build, then plan and apply manifests/ to the embedded default state store.
+## run: build, then plan and apply manifests/ to the embedded default state store. The example
+## webhook (ops.example.com) cannot answer the Echostr handshake from here: it is skipped, with a warning.
 run: build
 	$(BIN) validate manifests
-	$(BIN) apply manifests --auto-approve --state $(STATE)
+	$(BIN) apply manifests --auto-approve --skip-connectivity-check --state $(STATE)
 	@echo; echo "A second plan right after the apply:"; $(BIN) plan manifests --state $(STATE) --detailed-exitcode
 
 ## test: every test (unit, CLI, kill test).

@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "ThingformState", targets: ["ThingformState"]),
         .library(name: "ThingformPlan", targets: ["ThingformPlan"]),
         .library(name: "ThingformApply", targets: ["ThingformApply"]),
+        .library(name: "ThingformConnectivity", targets: ["ThingformConnectivity"]),
         .library(name: "ThingformFixtures", targets: ["ThingformFixtures"]),
         .library(name: "RuleSQL", targets: ["RuleSQL"]),
         .library(name: "Geofence", targets: ["Geofence"]),
@@ -23,6 +24,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        // Apply-time connectivity checks (the Echostr handshake) and the test receiver.
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
     ],
     targets: [
         // libyaml's event parser (Debian's libyaml-dev): the fastest way to read 30 MB of manifests.
@@ -47,6 +52,16 @@ let package = Package(
         .target(name: "ThingformPlan", dependencies: ["ThingformModel", "ThingformState"]),
         // Applier: executes a plan against a state store in one transaction.
         .target(name: "ThingformApply", dependencies: ["ThingformModel", "ThingformState", "ThingformPlan"]),
+        // The apply-time network edge: the signed Echostr handshake of HTTP forwarders (E-ACT-06)
+        // and advanced-feature callbacks (E-ADV-06), secrets read from the runner. Plans never get here.
+        .target(name: "ThingformConnectivity", dependencies: [
+            "ThingformModel", "ThingformPlan", "ThingformState",
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
         // `kind: Test` suites and their runner: cases for rules, fences, policies and messages.
         .target(name: "ThingformTest", dependencies: ["ThingformModel", "ThingformManifest", "RuleSQL", "Geofence", "CAM", "ThingMessages"]),
         // Generated deployments for benchmarks and scale tests.
@@ -54,7 +69,7 @@ let package = Package(
         // The CLI only: argument parsing and printing.
         .executableTarget(name: "thingform", dependencies: [
             "ThingformModel", "ThingformManifest", "ThingformState", "ThingformPlan", "ThingformApply",
-            "RuleSQL", "Geofence", "CAM", "ThingMessages", "ThingformTest",
+            "RuleSQL", "Geofence", "CAM", "ThingMessages", "ThingformTest", "ThingformConnectivity",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "ThingformTestTests", dependencies: ["ThingformTest", "ThingformManifest"]),
@@ -67,6 +82,13 @@ let package = Package(
         .testTarget(name: "ThingformStateTests", dependencies: ["ThingformState"]),
         .testTarget(name: "ThingformPlanTests", dependencies: ["ThingformPlan", "ThingformManifest"]),
         .testTarget(name: "ThingformApplyTests", dependencies: ["ThingformApply", "ThingformManifest"]),
+        .testTarget(name: "ThingformConnectivityTests", dependencies: [
+            "ThingformConnectivity", "ThingformManifest", "ThingformApply", "ThingformState",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+        ]),
         .testTarget(name: "ThingformCLITests", dependencies: [
             "ThingformModel", "ThingformState", "ThingformFixtures", .product(name: "Crypto", package: "swift-crypto"),
         ]),

@@ -10,11 +10,14 @@ public struct Applier {
         /// The plan carries errors; it cannot be applied.
         case planHasErrors([Diagnostic])
         case state(StateError)
+        /// A check against the outside world failed before anything was written (a handshake, a password).
+        case refused([Diagnostic])
 
         public var description: String {
             switch self {
             case let .planHasErrors(d): return "E-PLN-02 the plan has \(d.count) error\(d.count == 1 ? "" : "s") and cannot be applied"
             case let .state(e): return e.description
+            case let .refused(d): return d.filter { $0.severity == .error }.map(\.description).joined(separator: "\n")
             }
         }
     }
@@ -24,11 +27,16 @@ public struct Applier {
         public var serial: Int
         /// Ids assigned by this apply, by address.
         public var assigned: [Address: String]
+        /// Warnings of the preflight (a skipped connectivity check, a password not checked).
+        public var warnings: [Diagnostic] = []
     }
 
     public var operation = "apply"
     /// Called after the lock is taken and before the write (tests use it to hold the lock).
     public var afterLock: (() -> Void)?
+    /// Checks with the outside world (network, the runner's secrets), run under the lock against the
+    /// snapshot the plan was made for, before the write; an error refuses the apply.
+    public var preflight: ((Plan, Snapshot) -> [Diagnostic])?
 
     public init() {}
 
@@ -48,11 +56,13 @@ public struct Applier {
             guard snapshot.lineage == plan.lineage, snapshot.serial == plan.serial else {
                 throw StateError.stale(planSerial: plan.serial, stateSerial: snapshot.serial, planLineage: plan.lineage, stateLineage: snapshot.lineage)
             }
+            let checked = preflight?(plan, snapshot) ?? []
+            if checked.contains(where: { $0.severity == .error }) { throw Failure.refused(checked) }
             var ids = PlatformIDs(generator: generator)
             let (write, assigned) = Applier.stateWrite(for: plan, snapshot: snapshot, ids: &ids, now: Applier.now())
             generator = ids.generator
             let serial = try store.write(write, expectedSerial: plan.serial, operation: operation)
-            return Result(summary: write.summary, serial: serial, assigned: assigned)
+            return Result(summary: write.summary, serial: serial, assigned: assigned, warnings: checked)
         } catch let e as StateError {
             throw Failure.state(e)
         }

@@ -13,6 +13,9 @@ public struct Plan: Sendable {
     public var diagnostics: [Diagnostic]
     /// Resources whose desired and stored hashes are equal.
     public var unchanged: Int
+    /// The Echostr handshakes `apply` will send before writing (shown to reviewers; the applier
+    /// recomputes them against the snapshot it writes to).
+    public var checks: [Handshake] = []
 
     public init(lineage: String, serial: Int, changes: [Change], diagnostics: [Diagnostic], unchanged: Int) {
         self.lineage = lineage

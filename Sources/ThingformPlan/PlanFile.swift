@@ -26,6 +26,11 @@ public enum PlanFile {
             .init("changes", .array(plan.changes.map(change))),
             .init("diagnostics", .array(plan.diagnostics.map(diagnostic))),
             .init("unchanged", .int(plan.unchanged)),
+            // Informational: apply recomputes them from the state it writes to.
+            .init("connectivity_checks", .array(plan.checks.map { h in
+                .object([.init("address", .string(h.address.description)), .init("code", .string(h.code)),
+                         .init("url", .string(h.url)), .init("subject", .string(h.subject))])
+            })),
         ])
     }
 

@@ -8,7 +8,13 @@ public struct Planner {
     public struct Options: Sendable {
         /// Allow replacing a resource whose immutable field changed (it gets a new id).
         public var allowReplace: Bool
-        public init(allowReplace: Bool = false) { self.allowReplace = allowReplace }
+        /// Reads a secret where the runner keeps it; given, SQL passwords it can read are checked at
+        /// plan time (E-FWD-06). The planner itself does no I/O: the caller decides.
+        public var readSecret: (@Sendable (SecretRef) -> String?)?
+        public init(allowReplace: Bool = false, readSecret: (@Sendable (SecretRef) -> String?)? = nil) {
+            self.allowReplace = allowReplace
+            self.readSecret = readSecret
+        }
     }
 
     public var options: Options
@@ -30,8 +36,16 @@ public struct Planner {
         for (address, stored) in snapshot.resources where desired[address] == nil {
             ctx.planDelete(address, stored)
         }
-        return Plan(lineage: snapshot.lineage, serial: snapshot.serial, changes: ctx.ordered(),
-                    diagnostics: ctx.diagnostics.sorted, unchanged: unchanged)
+        let changes = ctx.ordered()
+        if let read = options.readSecret {
+            // Only a weak password is a plan error; one the runner cannot read is apply's concern.
+            let found = SQLPasswordCheck.diagnostics(for: changes, read: read) { a, path in desired[a]?.location(of: path) }
+            ctx.diagnostics.append(contentsOf: found.filter { $0.severity == .error })
+        }
+        var plan = Plan(lineage: snapshot.lineage, serial: snapshot.serial, changes: changes,
+                        diagnostics: ctx.diagnostics.sorted, unchanged: unchanged)
+        plan.checks = HandshakeRequirements.required(by: plan, snapshot: snapshot)
+        return plan
     }
 }
 

@@ -24,6 +24,38 @@ public enum AdvancedFeature: String, CaseIterable, Sendable {
         return out.sorted()
     }
 
+    /// Reads a product's `advancedFeatures`: each item is a key, or `{key, callback}` for the one
+    /// feature with a message-receiving setting (`aiVideoAnalysis`, spec/06 §8.4). Keys as `readList`.
+    public static func readProductList(_ node: Node, _ ctx: inout DecodeContext) -> (keys: [String], callbacks: [(String, FeatureCallback)]) {
+        let path = "spec.advancedFeatures"
+        guard let items = node.items else {
+            ctx.error(ManifestCode.wrongType, node, "\(path) must be a list, found \(node.typeName)")
+            return ([], [])
+        }
+        var keys: [Node] = []
+        var callbacks: [(String, FeatureCallback)] = []
+        for (i, item) in items.enumerated() {
+            guard item.pairs != nil, var r = MappingReader(item, path: "\(path)[\(i)]", what: "advanced feature", &ctx) else {
+                keys.append(item)
+                continue
+            }
+            guard let keyNode = r.required("key", code: AdvancedFeatureCode.unknown, &ctx) else { r.finish(&ctx); continue }
+            keys.append(keyNode)
+            if let c = r.node("callback", &ctx), let key = keyNode.scalar?.text {
+                if key != AdvancedFeature.aiVideoAnalysis.rawValue {
+                    ctx.error(AdvancedFeatureCode.callback, c, "\(path)[\(i)].callback: \(key) has no message-receiving setting",
+                              hint: "Only aiVideoAnalysis takes a callback")
+                } else if let cb = FeatureCallback(c, path: "\(path)[\(i)].callback", &ctx) {
+                    if callbacks.contains(where: { $0.0 == key }) {
+                        ctx.error(AdvancedFeatureCode.callback, c, "\(path)[\(i)].callback: \(key) already has a callback")
+                    } else { callbacks.append((key, cb)) }
+                }
+            }
+            r.finish(&ctx)
+        }
+        return (readList(Node(.sequence(keys), line: Int(node.line), column: Int(node.column)), path: path, &ctx), callbacks)
+    }
+
     /// Control authorization is only offered for these categories (spec/06 §7, seed L9521-9523: Smart Life - Electrical Lighting - Intelligent Control Screen; Smart Life - Gateway Central Control - Central Control Panel).
     public static let controlAuthorizationCategories = ["智慧生活/电工照明/智能中控屏", "智慧生活/网关中控/中控面板"]
 }
@@ -38,4 +70,11 @@ public enum AdvancedFeatureCode {
     public static let categoryMismatch = "E-ADV-03"
     /// An unknown feature key.
     public static let unknown = "E-ADV-04"
+    /// (spec/06 §8.4) A callback on a feature without one, a type other than http, a URL that is
+    /// not absolute http(s) or whose effective port is not 80 or 443: the platform's
+    /// `InvalidParameterValue.InvalidCallbackUrl`, caught before any request.
+    public static let callback = "E-ADV-05"
+    /// (spec/06 §8.5) The apply-time connectivity check of a callback failed (no 200, or the body
+    /// is not the Echostr): `InvalidParameterValue.InvalidCallbackUrl`; nothing is saved.
+    public static let callbackUnreachable = "E-ADV-06"
 }

@@ -17,7 +17,17 @@ extension ProductSpec {
             ("autoCreateDevice", .boolean),
             ("lianlian", .object([("enabled", .boolean)])),
             ("released", .boolean),
-            ("advancedFeatures", .array(.enumeration(AdvancedFeature.allKeys), unique: true)),
+            ("advancedFeatures", .array(.anyOf([
+                .enumeration(AdvancedFeature.allKeys),
+                .described("A feature with its message-receiving setting (aiVideoAnalysis only)", .object([
+                    ("key", .enumeration(AdvancedFeature.allKeys)),
+                    ("callback", .object([
+                        ("type", .enumeration(FeatureCallback.types)),
+                        ("url", .described("Absolute http(s) URL on port 80 or 443", .string(pattern: "^https?://"))),
+                        ("tokenSecretRef", SecretRef.schema),
+                    ], required: ["url"])),
+                ], required: ["key"])),
+            ]), unique: true)),
             ("customTopics", .object([("includeDefaults", .boolean)])),
         ], required: ["instance", "name", "category", "communication"])
     }

@@ -32,6 +32,8 @@ public struct ProductSpec: ResourceSpec {
     public var lianlianEnabled: Bool?
     public var released: Bool
     public var advancedFeatures: [String]
+    /// Message-receiving settings by feature key (only `aiVideoAnalysis` has one, spec/06 §8.4).
+    public var callbacks: [(String, FeatureCallback)] = []
     /// `customTopics.includeDefaults` (spec/03 §4.5): the platform's 3 default custom topics
     /// (`control`, `data`, `event`) are part of the product unless false. Enterprise only.
     public var includeDefaultTopics: Bool
@@ -85,7 +87,10 @@ public struct ProductSpec: ResourceSpec {
             lr.finish(&ctx)
         }
         released = r.bool("released", &ctx) ?? false
-        advancedFeatures = r.node("advancedFeatures", &ctx).map { AdvancedFeature.readList($0, path: "spec.advancedFeatures", &ctx) } ?? []
+        advancedFeatures = []
+        if let n = r.node("advancedFeatures", &ctx) {
+            (advancedFeatures, callbacks) = AdvancedFeature.readProductList(n, &ctx)
+        }
         includeDefaultTopics = true
         if let n = r.node("customTopics", &ctx), var tr = MappingReader(n, path: "spec.customTopics", what: "customTopics", &ctx) {
             includeDefaultTopics = tr.bool("includeDefaults", &ctx) ?? true
@@ -121,6 +126,8 @@ public struct ProductSpec: ResourceSpec {
             .init("released", .bool(released)),
             .init("advancedFeatures", .array(advancedFeatures.map(JSON.string))),
         ]
+        // Appears only when set, so products applied before callbacks existed keep their hash.
+        if !callbacks.isEmpty { fields.append(.init("callbacks", .object(callbacks.map { .init($0.0, $0.1.canonical) }))) }
         if !includeDefaultTopics { fields.append(.init("customTopics", .object([.init("includeDefaults", .bool(false))]))) }
         return .object(fields)
     }

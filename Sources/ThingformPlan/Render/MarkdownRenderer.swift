@@ -40,6 +40,12 @@ public enum MarkdownRenderer {
                 out.append("</details>")
             }
         }
+        if !plan.checks.isEmpty {
+            out.append("")
+            out.append("**Connectivity checks at apply** (Echostr handshake, before anything is written)")
+            out.append("")
+            out.append(contentsOf: plan.checks.map { "- `GET \(html($0.url))`: \(html($0.subject)) [\($0.code)]" })
+        }
         if !plan.errors.isEmpty {
             out.append("")
             out.append("**Errors**")

@@ -22,6 +22,11 @@ public enum TextRenderer {
             }
             out.append("")
         }
+        if !plan.checks.isEmpty {
+            out.append("Before writing, apply will check these endpoints (Echostr handshake):")
+            for h in plan.checks { out.append("  GET \(h.url) (\(h.subject)) [\(h.code)]") }
+            out.append("")
+        }
         for d in plan.errors {
             out.append(p.paint("Error:", Painter.bold, Painter.red) + " " + d.description)
         }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import ThingformApply
+import ThingformConnectivity
 import ThingformModel
 import ThingformPlan
 import ThingformState
@@ -24,6 +25,9 @@ struct Apply: ParsableCommand {
 
     @Flag(name: .long, help: "Allow replacing resources whose immutable fields changed.")
     var allowReplace = false
+
+    @Flag(name: .long, help: "Do not send the Echostr handshakes of enabled rules' HTTP forwarders and of advanced-feature callbacks (offline runs); each skipped check is a warning.")
+    var skipConnectivityCheck = false
 
     @OptionGroup var stateOptions: StateOptions
     @OptionGroup var output: OutputOptions
@@ -56,12 +60,19 @@ struct Apply: ParsableCommand {
         }
         let store = try stateOptions.open()
         do {
-            let result = try Applier().apply(plan, to: store)
+            var applier = Applier()
+            let preflight = ApplyPreflight(skipConnectivity: skipConnectivityCheck)
+            applier.preflight = { plan, snapshot in preflight.checkBlocking(plan, snapshot: snapshot) }
+            let result = try applier.apply(plan, to: store)
+            for w in result.warnings { printError("Warning: \(w)") }
             for (address, id) in result.assigned.sorted(by: { $0.key < $1.key }) { print("\(address): created with id \(id)") }
             print("\nApply complete! Resources: \(result.summary.sentence).")
         } catch let e as Applier.Failure {
-            if case let .planHasErrors(ds) = e { for d in ds { printError("Error: \(d)") } }
-            printError("Error: \(e)")
+            switch e {
+            case let .planHasErrors(ds): for d in ds { printError("Error: \(d)") }; printError("Error: \(e)")
+            case let .refused(ds): for d in ds { printError("\(d.severity == .error ? "Error" : "Warning"): \(d)") }
+            case .state: printError("Error: \(e)")
+            }
             throw ExitCode(1)
         }
     }

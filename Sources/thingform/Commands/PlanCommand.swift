@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import ThingformManifest
+import ThingformConnectivity
 import ThingformModel
 import ThingformPlan
 import ThingformState
@@ -63,7 +64,8 @@ enum Planning {
         let store = try state.open()
         do { snapshot = try store.snapshot() } catch let e as StateError { throw CLIError(e.description) }
         clock.lap("snapshot of \(snapshot.resources.count) resources")
-        let plan = Planner(options: .init(allowReplace: allowReplace)).plan(desired: loaded.desired, snapshot: snapshot,
+        let secrets = SecretReader()
+        let plan = Planner(options: .init(allowReplace: allowReplace, readSecret: { secrets.read($0) })).plan(desired: loaded.desired, snapshot: snapshot,
                                                                              diagnostics: loaded.diagnostics.sorted)
         clock.lap("plan")
         return plan

@@ -106,20 +106,7 @@ public struct ForwarderSpec: ResourceSpec {
     }
 
     /// Absolute http(s) URL: scheme, non-empty host, optional port and path, no fragment, ≤ 512.
-    public static func isHTTPURL(_ s: String) -> Bool {
-        guard s.count <= 512, !s.contains("#"), !s.contains(where: { $0 == " " || $0 == "\n" || $0 == "\t" }) else { return false }
-        let rest: Substring
-        if s.hasPrefix("http://") { rest = s.dropFirst(7) } else if s.hasPrefix("https://") { rest = s.dropFirst(8) } else { return false }
-        let authority = rest.prefix { $0 != "/" && $0 != "?" }
-        let hostPort = authority.split(separator: "@").last ?? ""
-        let host: Substring
-        if let colon = hostPort.lastIndex(of: ":"), !hostPort.hasSuffix("]") {
-            host = hostPort[..<colon]
-            let port = hostPort[hostPort.index(after: colon)...]
-            guard let p = Int(port), (1...65535).contains(p) else { return false }
-        } else { host = hostPort }
-        return !host.isEmpty
-    }
+    public static func isHTTPURL(_ s: String) -> Bool { HTTPURL(s) != nil }
 
     static func isKafkaTopic(_ s: String) -> Bool {
         (1...249).contains(s.count) && s.unicodeScalars.allSatisfy {

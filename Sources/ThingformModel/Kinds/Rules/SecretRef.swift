@@ -11,6 +11,19 @@ public enum SecretRef: Sendable, Equatable {
         }
     }
 
+    /// Where the secret should be, for messages: "environment variable NAME", "file path".
+    public var whereabouts: String {
+        switch self {
+        case let .env(n): return "environment variable \(n)"
+        case let .file(p): return "file \(p)"
+        }
+    }
+
+    /// The canonical form read back; nil for `null` or anything else.
+    public init?(canonical: JSON?) {
+        if let e = canonical?["env"]?.stringValue { self = .env(e) } else if let f = canonical?["file"]?.stringValue { self = .file(f) } else { return nil }
+    }
+
     /// Reads `key` (e.g. `tokenSecretRef`) of `r`. A clear-text sibling (`token`, `password`) is an
     /// error of its own (E-FWD-09): secrets are never stored in manifests.
     static func read(_ key: String, clearText: String, _ r: inout MappingReader, _ ctx: inout DecodeContext) -> SecretRef? {
@@ -66,6 +79,9 @@ public enum ForwarderCode {
     public static let clearTextSecret = "E-FWD-09"
     /// (ours) The type's settings section is missing, or another type's section is present.
     public static let settings = "E-FWD-10"
+    /// (ours) A secret that the apply needs (a token to sign the handshake, a password to check)
+    /// cannot be read from its environment variable or file.
+    public static let unreadableSecret = "E-FWD-11"
 }
 
 /// Codes for rules and their actions (spec/04 §11).
@@ -81,6 +97,9 @@ public enum RuleCode {
     public static let republish = "E-ACT-03"
     public static let republishVariable = "E-ACT-04"
     public static let database = "E-ACT-05"
+    /// The HTTP forwarder's Echostr handshake failed when the rule was enabled, or when its URL or
+    /// token changed while enabled (spec/04 §8.2.4): the apply writes nothing.
+    public static let handshake = "E-ACT-06"
     /// The republish target matches the rule's own FROM (loop risk).
     public static let republishLoop = "W-ACT-02"
     /// (ours) More than 10 actions or error actions (§4.2).

@@ -45,8 +45,9 @@ let package = Package(
         .target(name: "ThingformState", dependencies: ["ThingformModel", .product(name: "GRDB", package: "GRDB.swift")]),
         // Planner, plan file, renderers. Pure: works on a Snapshot value.
         .target(name: "ThingformPlan", dependencies: ["ThingformModel", "ThingformState"]),
-        // Applier: executes a plan against a state store in one transaction.
-        .target(name: "ThingformApply", dependencies: ["ThingformModel", "ThingformState", "ThingformPlan"]),
+        // Applier: executes a plan against a state store in one transaction (HMAC-signed batch QR codes).
+        .target(name: "ThingformApply", dependencies: ["ThingformModel", "ThingformState", "ThingformPlan",
+                                                       .product(name: "Crypto", package: "swift-crypto")]),
         // `kind: Test` suites and their runner: cases for rules, fences, policies and messages.
         .target(name: "ThingformTest", dependencies: ["ThingformModel", "ThingformManifest", "RuleSQL", "Geofence", "CAM", "ThingMessages"]),
         // Generated deployments for benchmarks and scale tests.
@@ -66,7 +67,7 @@ let package = Package(
         .testTarget(name: "ThingformManifestTests", dependencies: ["ThingformManifest"]),
         .testTarget(name: "ThingformStateTests", dependencies: ["ThingformState"]),
         .testTarget(name: "ThingformPlanTests", dependencies: ["ThingformPlan", "ThingformManifest"]),
-        .testTarget(name: "ThingformApplyTests", dependencies: ["ThingformApply", "ThingformManifest"]),
+        .testTarget(name: "ThingformApplyTests", dependencies: ["ThingformApply", "ThingformManifest", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "ThingformCLITests", dependencies: [
             "ThingformModel", "ThingformState", "ThingformFixtures", .product(name: "Crypto", package: "swift-crypto"),
         ]),

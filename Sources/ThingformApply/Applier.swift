@@ -10,11 +10,14 @@ public struct Applier {
         /// The plan carries errors; it cannot be applied.
         case planHasErrors([Diagnostic])
         case state(StateError)
+        /// The plan does not fit the state it was computed against (a batch's product is gone).
+        case inconsistent(String)
 
         public var description: String {
             switch self {
             case let .planHasErrors(d): return "E-PLN-02 the plan has \(d.count) error\(d.count == 1 ? "" : "s") and cannot be applied"
             case let .state(e): return e.description
+            case let .inconsistent(m): return "E-STA-02 \(m)"
             }
         }
     }
@@ -24,6 +27,8 @@ public struct Applier {
         public var serial: Int
         /// Ids assigned by this apply, by address.
         public var assigned: [Address: String]
+        /// Device batches created by this apply.
+        public var batches: [BatchRecord]
     }
 
     public var operation = "apply"
@@ -49,18 +54,22 @@ public struct Applier {
                 throw StateError.stale(planSerial: plan.serial, stateSerial: snapshot.serial, planLineage: plan.lineage, stateLineage: snapshot.lineage)
             }
             var ids = PlatformIDs(generator: generator)
-            let (write, assigned) = Applier.stateWrite(for: plan, snapshot: snapshot, ids: &ids, now: Applier.now())
+            let (write, assigned) = try Applier.stateWrite(for: plan, snapshot: snapshot, ids: &ids, now: Applier.now())
             generator = ids.generator
             let serial = try store.write(write, expectedSerial: plan.serial, operation: operation)
-            return Result(summary: write.summary, serial: serial, assigned: assigned)
+            return Result(summary: write.summary, serial: serial, assigned: assigned, batches: write.batches.map(\.record))
         } catch let e as StateError {
             throw Failure.state(e)
+        } catch let e as BatchProduction.Inconsistent {
+            throw Failure.inconsistent(e.description)
         }
     }
 
     /// What the plan does to the stored resources, folded per address (an unpublish followed by
-    /// an update is one upsert with the final attributes).
-    static func stateWrite<G>(for plan: Plan, snapshot: Snapshot, ids: inout PlatformIDs<G>, now: String) -> (StateWrite, [Address: String]) {
+    /// an update is one upsert with the final attributes), then the new device batches, made
+    /// against the state the other changes leave (a product published or given its secret by
+    /// the same apply, Device names declared by it).
+    static func stateWrite<G>(for plan: Plan, snapshot: Snapshot, ids: inout PlatformIDs<G>, now: String) throws -> (StateWrite, [Address: String]) {
         var taken = Set(snapshot.resources.values.compactMap(\.id))
         var current = snapshot.resources
         var deleted: [Address] = []
@@ -90,9 +99,17 @@ public struct Applier {
                 current[address] = stored
             }
         }
+        var production = BatchProduction(snapshot: snapshot, resources: current)
+        var batches: [NewBatch] = []
+        for change in plan.changes where change.action == .create && change.address.kind == .deviceBatch {
+            let batch = try production.make(change.address, spec: change.after?["spec"] ?? .object([]), resources: current, ids: &ids, now: now)
+            current[change.address]?.id = String(batch.record.id)
+            assigned[change.address] = String(batch.record.id)
+            batches.append(batch)
+        }
         let touched = Set(plan.changes.map(\.address))
         let upserts = touched.compactMap { current[$0] }.sorted { $0.address < $1.address }
-        return (StateWrite(upserts: upserts, deletes: deleted, summary: plan.summary), assigned)
+        return (StateWrite(upserts: upserts, deletes: deleted, batches: batches, summary: plan.summary), assigned)
     }
 
     /// A product gets its product secret when dynamic registration is first enabled; it keeps it

@@ -58,6 +58,10 @@ struct Apply: ParsableCommand {
         do {
             let result = try Applier().apply(plan, to: store)
             for (address, id) in result.assigned.sorted(by: { $0.key < $1.key }) { print("\(address): created with id \(id)") }
+            for b in result.batches {
+                print("DeviceBatch/\(b.name): batch \(b.id) made \(b.devices) device\(b.devices == 1 ? "" : "s") in Product/\(b.product); "
+                      + "`thingform batch download DeviceBatch/\(b.name)` writes their secrets")
+            }
             print("\nApply complete! Resources: \(result.summary.sentence).")
         } catch let e as Applier.Failure {
             if case let .planHasErrors(ds) = e { for d in ds { printError("Error: \(d)") } }

@@ -9,6 +9,12 @@ public struct NamesFile: Sendable, Equatable {
         /// 1-based, in the CSV file.
         public var line: Int
         public var column: Int
+
+        public init(name: String, line: Int, column: Int) {
+            self.name = name
+            self.line = line
+            self.column = column
+        }
     }
 
     public enum Problem: Sendable, Equatable {

@@ -25,16 +25,9 @@ final class DeviceBatchApplyTests: XCTestCase {
 
     func writeNames(_ text: String, _ name: String = "names.csv") throws { try Data(text.utf8).write(to: URL(fileURLWithPath: dir + "/" + name)) }
 
-    static let base = """
-    apiVersion: thingform/v1
-    kind: Instance
-    metadata: {name: pub}
-    spec: {type: public}
-    ---
-    apiVersion: thingform/v1
-    kind: Instance
-    metadata: {name: ent}
-    spec: {type: enterprise, edition: starter}
+    /// The instances `pub` and `ent`, a released public cellular product with dynamic
+    /// registration and an enterprise product.
+    static let base = ApplierTests.instance + """
     ---
     apiVersion: thingform/v1
     kind: Product
@@ -241,7 +234,7 @@ final class DeviceBatchApplyTests: XCTestCase {
             }
         }
         // The product keeps its batch devices: it cannot be deleted.
-        let deleteAll = try plan(Self.base.components(separatedBy: "---\napiVersion: thingform/v1\nkind: Product\nmetadata: {name: meter}")[0], store)
+        let deleteAll = try plan(ApplierTests.instance, store)
         XCTAssertTrue(deleteAll.errors.map(\.code).contains(ProductCode.deleteWithDevices), deleteAll.errors.map(\.description).joined(separator: "\n"))
     }
 }

@@ -7,27 +7,8 @@ import ThingformState
 
 /// `DeviceBatch` decoding (spec/02 §3.3, §3.4, §3.10, §8; acceptance cases 30-32): fields and
 /// defaults, every constraint with its code and position, and the names file (whose problems
-/// point at their line in the CSV). Names files are written next to a temporary manifest.
-final class DeviceBatchKindTests: XCTestCase {
-    var dir = ""
-    var file: String { dir + "/test.yaml" }
-    var csv: String { dir + "/names.csv" }
-
-    override func setUpWithError() throws {
-        dir = NSTemporaryDirectory() + "thingform-batch-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-    }
-
-    override func tearDownWithError() throws {
-        try? FileManager.default.removeItem(atPath: dir)
-    }
-
-    func write(_ relative: String, _ bytes: [UInt8]) throws {
-        try Data(bytes).write(to: URL(fileURLWithPath: dir + "/" + relative))
-    }
-
-    func writeNames(_ text: String) throws { try write("names.csv", Array(text.utf8)) }
-
+/// point at their line in the CSV).
+final class DeviceBatchKindTests: ScratchFolderTestCase {
     static func batch(_ body: String, name: String = "line1") -> String { Fixture.doc("DeviceBatch", name, "product: smart-light\n" + body) }
 
     static func text(_ docs: [String]) -> String {

@@ -8,22 +8,7 @@ import ThingformState
 /// `DeviceBatch` plan rules (spec/02 §2.5, §2.6, §3.10, §8; acceptance cases 27, 31, 32, 34): the
 /// gates at creation, names already in the product, create-only batches, removed manifests that
 /// keep their record, and the devices of batches protecting their product.
-final class DeviceBatchPlanTests: XCTestCase {
-    var dir = ""
-    var file: String { dir + "/test.yaml" }
-    var csv: String { dir + "/names.csv" }
-
-    override func setUpWithError() throws {
-        dir = NSTemporaryDirectory() + "thingform-batch-plan-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-    }
-
-    override func tearDownWithError() throws {
-        try? FileManager.default.removeItem(atPath: dir)
-    }
-
-    func writeNames(_ text: String) throws { try Data(text.utf8).write(to: URL(fileURLWithPath: csv)) }
-
+final class DeviceBatchPlanTests: ScratchFolderTestCase {
     /// An enterprise product, for the gates that differ by instance type.
     static let sensor = Fixture.doc("Product", "sensor", """
     instance: ent
@@ -139,7 +124,7 @@ final class DeviceBatchPlanTests: XCTestCase {
         let docs = [Self.device("dev", "SN002"),
                     Self.batch("a-first", "generation: upload\nnamesFile: names.csv"),
                     Self.batch("b-second", "generation: upload\nnamesFile: other.csv")]
-        try Data("SN004\n".utf8).write(to: URL(fileURLWithPath: dir + "/other.csv"))
+        try writeNames("SN004\n", "other.csv")
         let state = applied(Array(docs.prefix(1)), devices: ["SN001"])
         let p = plan(docs, against: state)
         let dev01 = p.errors.filter { $0.code == DeviceCode.name }

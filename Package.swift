@@ -50,8 +50,9 @@ let package = Package(
         .target(name: "ThingformState", dependencies: ["ThingformModel", .product(name: "GRDB", package: "GRDB.swift")]),
         // Planner, plan file, renderers. Pure: works on a Snapshot value.
         .target(name: "ThingformPlan", dependencies: ["ThingformModel", "ThingformState"]),
-        // Applier: executes a plan against a state store in one transaction.
-        .target(name: "ThingformApply", dependencies: ["ThingformModel", "ThingformState", "ThingformPlan"]),
+        // Applier: executes a plan against a state store in one transaction (HMAC-signed batch QR codes).
+        .target(name: "ThingformApply", dependencies: ["ThingformModel", "ThingformState", "ThingformPlan",
+                                                       .product(name: "Crypto", package: "swift-crypto")]),
         // The apply-time network edge: the signed Echostr handshake of HTTP forwarders (E-ACT-06)
         // and advanced-feature callbacks (E-ADV-06), secrets read from the runner. Plans never get here.
         .target(name: "ThingformConnectivity", dependencies: [
@@ -81,7 +82,7 @@ let package = Package(
         .testTarget(name: "ThingformManifestTests", dependencies: ["ThingformManifest"]),
         .testTarget(name: "ThingformStateTests", dependencies: ["ThingformState"]),
         .testTarget(name: "ThingformPlanTests", dependencies: ["ThingformPlan", "ThingformManifest"]),
-        .testTarget(name: "ThingformApplyTests", dependencies: ["ThingformApply", "ThingformManifest"]),
+        .testTarget(name: "ThingformApplyTests", dependencies: ["ThingformApply", "ThingformManifest", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "ThingformConnectivityTests", dependencies: [
             "ThingformConnectivity", "ThingformManifest", "ThingformApply", "ThingformState",
             .product(name: "NIOCore", package: "swift-nio"),

@@ -12,12 +12,15 @@ public struct Applier {
         case state(StateError)
         /// A check against the outside world failed before anything was written (a handshake, a password).
         case refused([Diagnostic])
+        /// The plan does not fit the state it was computed against (a batch's product is gone).
+        case inconsistent(String)
 
         public var description: String {
             switch self {
             case let .planHasErrors(d): return "E-PLN-02 the plan has \(d.count) error\(d.count == 1 ? "" : "s") and cannot be applied"
             case let .state(e): return e.description
             case let .refused(d): return d.filter { $0.severity == .error }.map(\.description).joined(separator: "\n")
+            case let .inconsistent(m): return "E-STA-02 \(m)"
             }
         }
     }
@@ -27,6 +30,8 @@ public struct Applier {
         public var serial: Int
         /// Ids assigned by this apply, by address.
         public var assigned: [Address: String]
+        /// Device batches created by this apply.
+        public var batches: [BatchRecord]
         /// Warnings of the preflight (a skipped connectivity check, a password not checked).
         public var warnings: [Diagnostic] = []
     }
@@ -59,18 +64,22 @@ public struct Applier {
             let checked = preflight?(plan, snapshot) ?? []
             if checked.contains(where: { $0.severity == .error }) { throw Failure.refused(checked) }
             var ids = PlatformIDs(generator: generator)
-            let (write, assigned) = Applier.stateWrite(for: plan, snapshot: snapshot, ids: &ids, now: Applier.now())
+            let (write, assigned) = try Applier.stateWrite(for: plan, snapshot: snapshot, ids: &ids, now: Applier.now())
             generator = ids.generator
             let serial = try store.write(write, expectedSerial: plan.serial, operation: operation)
-            return Result(summary: write.summary, serial: serial, assigned: assigned, warnings: checked)
+            return Result(summary: write.summary, serial: serial, assigned: assigned, batches: write.batches.map(\.record), warnings: checked)
         } catch let e as StateError {
             throw Failure.state(e)
+        } catch let e as BatchProduction.Inconsistent {
+            throw Failure.inconsistent(e.description)
         }
     }
 
     /// What the plan does to the stored resources, folded per address (an unpublish followed by
-    /// an update is one upsert with the final attributes).
-    static func stateWrite<G>(for plan: Plan, snapshot: Snapshot, ids: inout PlatformIDs<G>, now: String) -> (StateWrite, [Address: String]) {
+    /// an update is one upsert with the final attributes), then the new device batches, made
+    /// against the state the other changes leave (a product published or given its secret by
+    /// the same apply, Device names declared by it).
+    static func stateWrite<G>(for plan: Plan, snapshot: Snapshot, ids: inout PlatformIDs<G>, now: String) throws -> (StateWrite, [Address: String]) {
         var taken = Set(snapshot.resources.values.compactMap(\.id))
         var current = snapshot.resources
         var deleted: [Address] = []
@@ -100,9 +109,17 @@ public struct Applier {
                 current[address] = stored
             }
         }
+        var production = BatchProduction(snapshot: snapshot, resources: current)
+        var batches: [NewBatch] = []
+        for change in plan.changes where change.action == .create && change.address.kind == .deviceBatch {
+            let batch = try production.make(change.address, spec: change.after?["spec"] ?? .object([]), resources: current, ids: &ids, now: now)
+            current[change.address]?.id = String(batch.record.id)
+            assigned[change.address] = String(batch.record.id)
+            batches.append(batch)
+        }
         let touched = Set(plan.changes.map(\.address))
         let upserts = touched.compactMap { current[$0] }.sorted { $0.address < $1.address }
-        return (StateWrite(upserts: upserts, deletes: deleted, summary: plan.summary), assigned)
+        return (StateWrite(upserts: upserts, deletes: deleted, batches: batches, summary: plan.summary), assigned)
     }
 
     /// A product gets its product secret when dynamic registration is first enabled; it keeps it

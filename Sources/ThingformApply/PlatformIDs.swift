@@ -44,10 +44,13 @@ public struct PlatformIDs<G: RandomNumberGenerator> {
     }
 
     /// 16 random bytes in base64 (24 characters): product and device secrets.
-    public mutating func newSecret() -> String {
+    public mutating func newSecret() -> String { Base64.encode(newSecretBytes()) }
+
+    /// The 16 random bytes of a secret (a batch signs its QR codes with them).
+    public mutating func newSecretBytes() -> [UInt8] {
         var bytes = [UInt8](repeating: 0, count: 16)
         for i in bytes.indices { bytes[i] = UInt8.random(in: 0...255, using: &generator) }
-        return Base64.encode(bytes)
+        return bytes
     }
 }
 

@@ -80,15 +80,12 @@ public enum ManifestLoader {
             d.error(ManifestCode.syntax, at: SourceLocation(file: file, line: 1, column: 1), "YAML syntax error: \(error)")
             return ([], d)
         }
-        let dir = (file as NSString).deletingLastPathComponent
         let reader: @Sendable (String) -> String? = { relative in
-            let path = relative.hasPrefix("/") ? relative : (dir.isEmpty ? relative : dir + "/" + relative)
-            guard let data = FileManager.default.contents(atPath: path) else { return nil }
+            guard let data = FileManager.default.contents(atPath: ManifestPath.resolve(relative, from: file)) else { return nil }
             return String(decoding: data, as: UTF8.self)
         }
         let digest: @Sendable (String) -> FileDigest? = { relative in
-            let path = relative.hasPrefix("/") ? relative : (dir.isEmpty ? relative : dir + "/" + relative)
-            return fileDigest(atPath: path)
+            fileDigest(atPath: ManifestPath.resolve(relative, from: file))
         }
         var resources: [Resource] = []
         for (index, node) in nodes.enumerated() {

@@ -5,7 +5,8 @@ import ThingformState
 /// - `product`, `deviceName` and a batch's `namePattern` are immutable: a change is a replace
 ///   (delete and create: a new device secret, logs lost), only with --allow-replace (E-DEV-04).
 /// - Growing or shrinking a batch is an update: the devices that stay keep their secrets.
-/// - "A product has devices" counts the devices registered at runtime (`snapshot.deviceCounts`)
+/// - "A product has devices" counts the devices of the state's devices table (registered at
+///   runtime or created by a DeviceBatch: `snapshot.deviceCounts`)
 ///   and the devices that Device resources in the state declare, unless this plan deletes them
 ///   (deletes run before updates and replaces).
 extension PlanContext {
@@ -21,6 +22,17 @@ extension PlanContext {
     /// Runtime devices plus declared ones: what locks advanced features and forbids a replace.
     func allDevices(_ product: String) -> Int { devices(product) + declaredDevices(product) }
 
+    /// New device names must not be taken by a device the state holds outside the Device
+    /// manifests: one a DeviceBatch created or one registered at runtime (E-DEV-01).
+    mutating func checkDeviceNamesFree(_ r: Resource, _ names: [String]) {
+        let product = r.spec["product"]?.stringValue ?? ""
+        guard let taken = snapshot.deviceNames[product], let clash = names.first(where: taken.contains) else { return }
+        diagnostics.error(DeviceCode.name, at: r.location(of: r.spec["deviceName"]?.stringValue != nil ? "spec.deviceName" : "spec.batch.namePattern"),
+                          address: r.address.description,
+                          "device name '\(clash)' is a duplicate in Product/\(product): the product already has it (created by a device batch or registered at runtime)",
+                          hint: "Device names are unique within a product; choose another name")
+    }
+
     mutating func planDeviceUpdate(_ r: Resource, _ stored: StoredResource, _ before: JSON, _ fields: [FieldChange]) {
         var fields = fields
         let forcing = markReplacements(&fields, of: .device)
@@ -32,6 +44,8 @@ extension PlanContext {
                                   hint: "Re-run with --allow-replace to replace the device (its logs are lost), or keep \(f.path) as \(show(f.before))")
             }
         }
+        let kept = before["spec"]?["product"] == r.spec["product"] ? Set(DeviceSpec.deviceNames(before["spec"])) : []
+        checkDeviceNamesFree(r, DeviceSpec.deviceNames(r.spec).filter { !kept.contains($0) })
         var reason: String?
         if replace {
             reason = fields.filter(\.forcesReplacement).map(\.path).joined(separator: ", ") + " forces replacement; a new device secret is issued"

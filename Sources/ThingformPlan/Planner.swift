@@ -86,6 +86,8 @@ struct PlanContext {
         }
         if r.address.kind == .rule { checkRule(r) }
         if r.address.kind == .topic { checkTopicReleaseLock(r) }
+        if r.address.kind == .device { checkDeviceNamesFree(r, DeviceSpec.deviceNames(r.spec)) }
+        if r.address.kind == .deviceBatch { return planBatchCreate(r) }
         let released = r.address.kind == .product && (r.spec["released"]?.boolValue ?? false)
         changes.append(Change(address: r.address, action: .create, after: released ? r.attributes.setting("spec", r.spec.setting("released", .bool(false))) : r.attributes))
         if released { changes.append(Change(address: r.address, action: .publish, after: r.attributes)) }
@@ -109,6 +111,7 @@ struct PlanContext {
         case .firmware: planFirmwareUpdate(r, stored, before, fields)
         case .firmwareTask: planFirmwareTaskUpdate(r, stored, before, fields)
         case .device: planDeviceUpdate(r, stored, before, fields)
+        case .deviceBatch: planBatchUpdate(r, stored, before, fields)
         default: planGenericUpdate(r, stored, before, fields)
         }
     }
@@ -145,6 +148,8 @@ struct PlanContext {
             planSpaceDelete(address)
         case .firmware:
             planFirmwareDelete(address, replacing: false)
+        case .deviceBatch:
+            return retainBatch(address, stored)
         default:
             break
         }
@@ -330,12 +335,14 @@ struct PlanContext {
     // MARK: ordering
 
     /// Unpublish first (it unlocks what follows), then deletes bottom-up, then creates, updates
-    /// and replaces top-down, then publish last (it locks what came before).
+    /// and replaces top-down, then publish (it locks what came before), then new device batches:
+    /// mass production follows the release (spec/02 §2.5).
     func ordered() -> [Change] {
         func phase(_ c: Change) -> Int {
             switch c.action {
             case .unpublish: return 0
             case .delete: return 1
+            case .create where c.address.kind == .deviceBatch: return 4
             case .create, .update, .replace: return 2
             case .publish: return 3
             }

@@ -191,11 +191,31 @@ public final class SQLiteStateStore: StateStore {
                         createdAt: row[6], updatedAt: row[7])
                 }
                 var deviceCounts: [String: Int] = [:]
-                let counts = try Row.fetchCursor(db, sql: "SELECT product, COUNT(*) FROM devices GROUP BY product")
-                while let row = try counts.next() {
-                    deviceCounts[row[0]] = row[1]
+                var deviceNames: [String: Set<String>] = [:]
+                var retained: [String: Int] = [:]
+                let devices = try Row.fetchCursor(db, sql: "SELECT product, name, batch FROM devices")
+                while let row = try devices.next() {
+                    let product: String = row[0]
+                    deviceCounts[product, default: 0] += 1
+                    deviceNames[product, default: []].insert(row[1])
+                    if let batch: String = row[2] { retained[batch, default: 0] += 1 }
                 }
-                return Snapshot(lineage: lineage, serial: serial, resources: resources, deviceCounts: deviceCounts)
+                var batches: [String: BatchRecord] = [:]
+                let records = try Row.fetchCursor(db, sql: """
+                    SELECT name, id, instance, product, product_id, burn_method, state, devices, created_at FROM batches
+                    """)
+                while let row = try records.next() {
+                    let name: String = row[0]
+                    batches[name] = BatchRecord(name: name, id: row[1], instance: row[2], product: row[3], productId: row[4], burnMethod: row[5],
+                                                state: row[6], devices: row[7], retained: retained[name] ?? 0, createdAt: row[8])
+                }
+                var autoNameNext: [String: Int] = [:]
+                let counters = try Row.fetchCursor(db, sql: "SELECT product, auto_name_next FROM product_counters")
+                while let row = try counters.next() {
+                    autoNameNext[row[0]] = row[1]
+                }
+                return Snapshot(lineage: lineage, serial: serial, resources: resources, deviceCounts: deviceCounts,
+                                deviceNames: deviceNames, batches: batches, autoNameNext: autoNameNext)
             }
         }
     }
@@ -292,8 +312,11 @@ public final class SQLiteStateStore: StateStore {
                 }
                 if !batch.deletes.isEmpty {
                     let delete = try db.makeStatement(sql: "DELETE FROM resources WHERE kind = ? AND name = ?")
+                    // A deleted product's auto-name counter goes with it: a new product of that name starts at 0.
+                    let counter = try db.makeStatement(sql: "DELETE FROM product_counters WHERE product = ?")
                     for address in batch.deletes {
                         try delete.execute(arguments: [address.kind.rawValue, address.name])
+                        if address.kind == .product { try counter.execute(arguments: [address.name]) }
                     }
                 }
                 if !batch.upserts.isEmpty {
@@ -312,6 +335,7 @@ public final class SQLiteStateStore: StateStore {
                         ])
                     }
                 }
+                try Self.insert(batch.batches, db, time: time)
                 try beforeCommitHook?(db)
                 let next = current + 1
                 try db.execute(sql: "UPDATE meta SET value = ? WHERE key = 'serial'", arguments: [String(next)])
@@ -320,6 +344,42 @@ public final class SQLiteStateStore: StateStore {
                     """, arguments: [next, time, batch.summary.added, batch.summary.changed, batch.summary.destroyed,
                                      by, operation])
                 return next
+            }
+        }
+    }
+
+    /// New batches: their records, devices and counters. A device name already in the product
+    /// violates the devices table's key and rolls the whole apply back (the planner prevents it).
+    private static func insert(_ batches: [NewBatch], _ db: Database, time: String) throws {
+        guard !batches.isEmpty else { return }
+        let record = try db.makeStatement(sql: """
+            INSERT INTO batches (name, id, instance, product, product_id, burn_method, state, devices, created_at, output)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        let device = try db.makeStatement(sql: """
+            INSERT INTO devices (product, name, created_at, managed_by, batch, secret) VALUES (?, ?, ?, ?, ?, ?)
+            """)
+        let counter = try db.makeStatement(sql: """
+            INSERT INTO product_counters (product, auto_name_next) VALUES (?, ?)
+            ON CONFLICT (product) DO UPDATE SET auto_name_next = excluded.auto_name_next
+            """)
+        for b in batches {
+            let r = b.record
+            try record.execute(arguments: [r.name, r.id, r.instance, r.product, r.productId, r.burnMethod, r.state, r.devices,
+                                           r.createdAt, Data(b.output)])
+            for d in b.devices {
+                try device.execute(arguments: [r.product, d.name, time, r.managedBy, r.name, d.secret])
+            }
+            if let next = b.autoNameNext { try counter.execute(arguments: [r.product, next]) }
+        }
+    }
+
+    // MARK: - Batches
+
+    public func batchOutput(name: String) throws -> [UInt8]? {
+        try guarded("read batch output") {
+            try dbQueue.read { db in
+                try Data.fetchOne(db, sql: "SELECT output FROM batches WHERE name = ?", arguments: [name]).map { Array($0) }
             }
         }
     }

@@ -9,12 +9,23 @@ public struct Snapshot: Sendable {
     /// Devices per product (by product metadata name), managed at runtime or by later kinds.
     /// A product with devices cannot be deleted or replaced, nor its advanced features toggled.
     public var deviceCounts: [String: Int]
+    /// The names of those devices, per product: a new device's name must be free (E-DEV-01), and
+    /// auto-generated batch names skip them.
+    public var deviceNames: [String: Set<String>]
+    /// Device batch records, by `DeviceBatch` name (without their output files).
+    public var batches: [String: BatchRecord]
+    /// Per product, the next number of an auto-generated device name (spec/02 §3.4).
+    public var autoNameNext: [String: Int]
 
-    public init(lineage: String, serial: Int, resources: [Address: StoredResource] = [:], deviceCounts: [String: Int] = [:]) {
+    public init(lineage: String, serial: Int, resources: [Address: StoredResource] = [:], deviceCounts: [String: Int] = [:],
+                deviceNames: [String: Set<String>] = [:], batches: [String: BatchRecord] = [:], autoNameNext: [String: Int] = [:]) {
         self.lineage = lineage
         self.serial = serial
         self.resources = resources
         self.deviceCounts = deviceCounts
+        self.deviceNames = deviceNames
+        self.batches = batches
+        self.autoNameNext = autoNameNext
     }
 
     public static let empty = Snapshot(lineage: "", serial: 0)

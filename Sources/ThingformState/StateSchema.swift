@@ -49,6 +49,33 @@ enum StateSchema {
             try db.execute(sql: "INSERT INTO meta (key, value) VALUES ('lineage', ?), ('serial', '0')",
                            arguments: [newLineage()])
         }
+        // Device batches (spec/02 §3): who manages a device (`api` for devices registered at
+        // runtime, `batch:<id>`), its secret, the batch records with their output files, and each
+        // product's auto-name counter.
+        migrator.registerMigration("v2-device-batches") { db in
+            try db.execute(sql: """
+                ALTER TABLE devices ADD COLUMN managed_by TEXT NOT NULL DEFAULT 'api';
+                ALTER TABLE devices ADD COLUMN batch TEXT;
+                ALTER TABLE devices ADD COLUMN secret TEXT;
+                CREATE TABLE batches (
+                    name        TEXT NOT NULL PRIMARY KEY,
+                    id          INTEGER NOT NULL CHECK (id >= 1),
+                    instance    TEXT NOT NULL,
+                    product     TEXT NOT NULL,
+                    product_id  TEXT NOT NULL,
+                    burn_method TEXT NOT NULL,
+                    state       TEXT NOT NULL,
+                    devices     INTEGER NOT NULL,
+                    created_at  TEXT NOT NULL,
+                    output      BLOB NOT NULL,
+                    UNIQUE (instance, id)
+                );
+                CREATE TABLE product_counters (
+                    product         TEXT NOT NULL PRIMARY KEY,
+                    auto_name_next  INTEGER NOT NULL CHECK (auto_name_next >= 0)
+                );
+                """)
+        }
         return migrator
     }
 }

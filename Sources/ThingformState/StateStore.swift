@@ -26,6 +26,10 @@ public protocol StateStore: AnyObject {
     /// spine it is how tests and operators make a product "have devices").
     func addDevice(product: String, name: String) throws
     func removeDevice(product: String, name: String) throws
+
+    /// The output file of a device batch (spec/02 §3.7), exactly as written at apply; nil when no
+    /// batch of that `DeviceBatch` name exists. It holds device secrets: only `batch download` reads it.
+    func batchOutput(name: String) throws -> [UInt8]?
 }
 
 public enum StateError: Error, Equatable, CustomStringConvertible {

@@ -4,11 +4,14 @@ import ThingformModel
 public struct StateWrite: Sendable {
     public var upserts: [StoredResource]
     public var deletes: [Address]
+    /// Device batches created by this apply, with their devices and output files.
+    public var batches: [NewBatch]
     public var summary: ApplySummary
 
-    public init(upserts: [StoredResource] = [], deletes: [Address] = [], summary: ApplySummary) {
+    public init(upserts: [StoredResource] = [], deletes: [Address] = [], batches: [NewBatch] = [], summary: ApplySummary) {
         self.upserts = upserts
         self.deletes = deletes
+        self.batches = batches
         self.summary = summary
     }
 }

@@ -31,6 +31,8 @@ final class ApplyCommandTests: XCTestCase {
         XCTAssertNotNil(apply.stdout.range(of: #"Fence/storage-yard: created with id [1-9][0-9]{7}\n"#, options: .regularExpression), apply.all)
         XCTAssertNotNil(apply.stdout.range(of: #"Firmware/smart-light-1-0-1: created with id fw-[a-z0-9]{10}\n"#, options: .regularExpression), apply.all)
         XCTAssertNotNil(apply.stdout.range(of: #"FirmwareTask/smart-light-pilot: created with id [1-9][0-9]{5}\n"#, options: .regularExpression), apply.all)
+        XCTAssertTrue(apply.stdout.contains("DeviceBatch/env-sensor-2024-06: batch 1 made 5 devices in Product/env-sensor"), apply.all)
+        XCTAssertTrue(apply.stdout.contains("DeviceBatch/env-sensor-line2: batch 2 made 3 devices in Product/env-sensor"), apply.all)
         let plan = try cli.run(["plan", examples, "--state", "s.db", "--detailed-exitcode"])
         XCTAssertEqual(plan.status, 0, plan.all)
         XCTAssertTrue(plan.stdout.contains("No changes."), plan.all)

@@ -82,6 +82,7 @@ enum Fixture {
         case .thingModel: return "tm-\(a.name)"
         case .topic: return "topic-\(a.name)"
         case .device: return "dev-\(a.name)"
+        case .deviceBatch: return "\(a.name.count)"
         case .forwarder: return "fwd-\(a.name)"
         case .rule: return "rule-\(a.name)"
         case .space: return "spc-\(a.name)"

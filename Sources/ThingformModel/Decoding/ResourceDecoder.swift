@@ -12,6 +12,7 @@ public enum ResourceDecoder {
         case .thingModel: return ThingModelSpec.self
         case .topic: return TopicSpec.self
         case .device: return DeviceSpec.self
+        case .deviceBatch: return DeviceBatchSpec.self
         case .forwarder: return ForwarderSpec.self
         case .rule: return RuleSpec.self
         case .space: return SpaceSpec.self
@@ -39,7 +40,7 @@ public enum ResourceDecoder {
     }
 
     /// Decodes one document. `readFile` resolves paths relative to the manifest (for
-    /// `fromConsoleJson`, a task's `devicesFile`) and `fileDigest` measures one (a firmware's
+    /// `fromConsoleJson`, a task's `devicesFile`, a batch's `namesFile`) and `fileDigest` measures one (a firmware's
     /// `file`); the loader passes real ones, tests in-memory ones.
     public static func decode(_ doc: Document, readFile: @escaping @Sendable (String) -> String? = { _ in nil },
                               fileDigest: @escaping @Sendable (String) -> FileDigest? = { _ in nil },

@@ -7,6 +7,7 @@ public enum Kind: String, CaseIterable, Sendable, Codable, Comparable {
     case thingModel = "ThingModel"
     case topic = "Topic"
     case device = "Device"
+    case deviceBatch = "DeviceBatch"
     case forwarder = "Forwarder"
     case rule = "Rule"
     case space = "Space"

@@ -56,7 +56,7 @@ public enum TextRenderer {
     /// One change: the comment line, then its block.
     static func block(_ c: Change, _ p: Painter) -> [String] {
         var out = [p.paint("  # \(c.address) \(c.action.verb)", Painter.bold)]
-        if let reason = c.reason, c.action == .replace || c.action == .update { out.append("  # (\(reason))") }
+        if let reason = c.reason, c.action == .replace || c.action == .update || c.action == .create { out.append("  # (\(reason))") }
         let head = pad(c.action.symbol)
         let sym = p.symbol(c.action.symbol)
         let headSym = String(repeating: " ", count: head.count - c.action.symbol.count) + sym

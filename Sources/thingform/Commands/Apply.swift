@@ -66,12 +66,16 @@ struct Apply: ParsableCommand {
             let result = try applier.apply(plan, to: store)
             for w in result.warnings { printError("Warning: \(w)") }
             for (address, id) in result.assigned.sorted(by: { $0.key < $1.key }) { print("\(address): created with id \(id)") }
+            for b in result.batches {
+                print("DeviceBatch/\(b.name): batch \(b.id) made \(b.devices) device\(b.devices == 1 ? "" : "s") in Product/\(b.product); "
+                      + "`thingform batch download DeviceBatch/\(b.name)` writes their secrets")
+            }
             print("\nApply complete! Resources: \(result.summary.sentence).")
         } catch let e as Applier.Failure {
             switch e {
             case let .planHasErrors(ds): for d in ds { printError("Error: \(d)") }; printError("Error: \(e)")
             case let .refused(ds): for d in ds { printError("\(d.severity == .error ? "Error" : "Warning"): \(d)") }
-            case .state: printError("Error: \(e)")
+            case .state, .inconsistent: printError("Error: \(e)")
             }
             throw ExitCode(1)
         }

@@ -41,6 +41,14 @@ struct StateCommand: ParsableCommand {
             for (k, v) in r.secrets.sorted(by: { $0.key < $1.key }) {
                 print("\(k) = \(reveal ? v : "(sensitive value)")")
             }
+            if a.kind == .deviceBatch, let b = snapshot.batches[a.name] {
+                // The record, never its devices' secrets: those are in the output file only.
+                print("batch_id   = \(b.id) (Instance/\(b.instance))")
+                print("state      = \(b.state)")
+                print("devices    = \(b.devices) created, \(b.retained) in Product/\(b.product) (ProductId \(b.productId))")
+                print("batched_at = \(b.createdAt)")
+                print("output     = thingform batch download \(a)")
+            }
             print(r.attributes.pretty)
         }
     }

@@ -1,0 +1,10 @@
+/// Paths written in a manifest (`file`, `devicesFile`, `namesFile`, `fromConsoleJson`) are
+/// relative to the manifest's folder. One rule for the loader that reads them and for the
+/// diagnostics that point into them.
+public enum ManifestPath {
+    public static func resolve(_ path: String, from manifest: String) -> String {
+        if path.hasPrefix("/") { return path }
+        guard let slash = manifest.lastIndex(of: "/") else { return path }
+        return String(manifest[..<slash]) + "/" + path
+    }
+}

@@ -10,11 +10,14 @@ public struct Applier {
         /// The plan carries errors; it cannot be applied.
         case planHasErrors([Diagnostic])
         case state(StateError)
+        /// A device creation no longer fits the licences (re-checked at apply); nothing was written.
+        case licences([Diagnostic])
 
         public var description: String {
             switch self {
             case let .planHasErrors(d): return "E-PLN-02 the plan has \(d.count) error\(d.count == 1 ? "" : "s") and cannot be applied"
             case let .state(e): return e.description
+            case let .licences(d): return d.map(\.description).joined(separator: "\n")
             }
         }
     }
@@ -29,6 +32,8 @@ public struct Applier {
     public var operation = "apply"
     /// Called after the lock is taken and before the write (tests use it to hold the lock).
     public var afterLock: (() -> Void)?
+    /// The apply's clock (Unix seconds) for licence expiry; injectable for tests.
+    public var clock: () -> Int64 = Planner.currentTime
 
     public init() {}
 
@@ -49,8 +54,11 @@ public struct Applier {
                 throw StateError.stale(planSerial: plan.serial, stateSerial: snapshot.serial, planLineage: plan.lineage, stateLineage: snapshot.lineage)
             }
             var ids = PlatformIDs(generator: generator)
-            let (write, assigned) = Applier.stateWrite(for: plan, snapshot: snapshot, ids: &ids, now: Applier.now())
+            var (write, assigned) = Applier.stateWrite(for: plan, snapshot: snapshot, ids: &ids, now: Applier.now())
             generator = ids.generator
+            let licences = try Applier.licenceWrite(for: plan, snapshot: snapshot, now: clock())
+            write.licenceRuns = licences.runs
+            write.droppedLicenceInstances = licences.droppedInstances
             let serial = try store.write(write, expectedSerial: plan.serial, operation: operation)
             return Result(summary: write.summary, serial: serial, assigned: assigned)
         } catch let e as StateError {

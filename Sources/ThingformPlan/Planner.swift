@@ -1,3 +1,4 @@
+import Foundation
 import ThingformModel
 import ThingformState
 
@@ -8,8 +9,15 @@ public struct Planner {
     public struct Options: Sendable {
         /// Allow replacing a resource whose immutable field changed (it gets a new id).
         public var allowReplace: Bool
-        public init(allowReplace: Bool = false) { self.allowReplace = allowReplace }
+        /// The plan's clock (Unix seconds): licence lots that expired before it do not count.
+        public var now: Int64
+        public init(allowReplace: Bool = false, now: Int64 = Planner.currentTime()) {
+            self.allowReplace = allowReplace
+            self.now = now
+        }
     }
+
+    public static func currentTime() -> Int64 { Int64(Date().timeIntervalSince1970) }
 
     public var options: Options
 
@@ -30,7 +38,15 @@ public struct Planner {
         for (address, stored) in snapshot.resources where desired[address] == nil {
             ctx.planDelete(address, stored)
         }
-        return Plan(lineage: snapshot.lineage, serial: snapshot.serial, changes: ctx.ordered(),
+        let changes = ctx.ordered()
+        // Activation codes and registered-device limits (spec/02 §4): checked over the whole plan,
+        // deletions first, as the applier runs it.
+        let licences = LicenceAccounting.evaluate(
+            changes: changes, snapshot: snapshot, now: options.now,
+            spec: { desired[$0]?.spec ?? snapshot.resources[$0]?.attributes["spec"] },
+            locate: { desired[$0]?.location(of: $1) })
+        ctx.diagnostics.append(contentsOf: licences.diagnostics)
+        return Plan(lineage: snapshot.lineage, serial: snapshot.serial, changes: changes,
                     diagnostics: ctx.diagnostics.sorted, unchanged: unchanged)
     }
 }

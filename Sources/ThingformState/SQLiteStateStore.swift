@@ -195,7 +195,13 @@ public final class SQLiteStateStore: StateStore {
                 while let row = try counts.next() {
                     deviceCounts[row[0]] = row[1]
                 }
-                return Snapshot(lineage: lineage, serial: serial, resources: resources, deviceCounts: deviceCounts)
+                var uses: [LicenceUseRun] = []
+                let runs = try Row.fetchCursor(db, sql: "SELECT instance, pool, lot, owner, first, count, state FROM licence_use ORDER BY rowid")
+                while let row = try runs.next() {
+                    uses.append(LicenceUseRun(instance: row[0], pool: row[1], lot: row[2], owner: row[3], first: row[4], count: row[5],
+                                              consumed: (row[6] as String) == "consumed"))
+                }
+                return Snapshot(lineage: lineage, serial: serial, resources: resources, deviceCounts: deviceCounts, licenceUses: uses)
             }
         }
     }
@@ -312,6 +318,7 @@ public final class SQLiteStateStore: StateStore {
                         ])
                     }
                 }
+                try writeLicenceUses(batch, db)
                 try beforeCommitHook?(db)
                 let next = current + 1
                 try db.execute(sql: "UPDATE meta SET value = ? WHERE key = 'serial'", arguments: [String(next)])
@@ -320,6 +327,25 @@ public final class SQLiteStateStore: StateStore {
                     """, arguments: [next, time, batch.summary.added, batch.summary.changed, batch.summary.destroyed,
                                      by, operation])
                 return next
+            }
+        }
+    }
+
+    /// Replaces the `licence_use` rows of every owner the batch names, in the same transaction
+    /// as the devices.
+    private func writeLicenceUses(_ batch: StateWrite, _ db: Database) throws {
+        for instance in batch.droppedLicenceInstances {
+            try db.execute(sql: "DELETE FROM licence_use WHERE instance = ?", arguments: [instance])
+        }
+        guard !batch.licenceRuns.isEmpty else { return }
+        let delete = try db.makeStatement(sql: "DELETE FROM licence_use WHERE owner = ?")
+        let insert = try db.makeStatement(sql: """
+            INSERT INTO licence_use (instance, pool, lot, owner, first, count, state) VALUES (?, ?, ?, ?, ?, ?, ?)
+            """)
+        for (owner, runs) in batch.licenceRuns.sorted(by: { $0.key < $1.key }) {
+            try delete.execute(arguments: [owner])
+            for r in runs {
+                try insert.execute(arguments: [r.instance, r.pool, r.lot, owner, r.first, r.count, r.consumed ? "consumed" : "held"])
             }
         }
     }

@@ -9,12 +9,16 @@ public struct Snapshot: Sendable {
     /// Devices per product (by product metadata name), managed at runtime or by later kinds.
     /// A product with devices cannot be deleted or replaced, nor its advanced features toggled.
     public var deviceCounts: [String: Int]
+    /// The `licence_use` rows: which lot the codes of each plan-managed device came from.
+    public var licenceUses: [LicenceUseRun]
 
-    public init(lineage: String, serial: Int, resources: [Address: StoredResource] = [:], deviceCounts: [String: Int] = [:]) {
+    public init(lineage: String, serial: Int, resources: [Address: StoredResource] = [:], deviceCounts: [String: Int] = [:],
+                licenceUses: [LicenceUseRun] = []) {
         self.lineage = lineage
         self.serial = serial
         self.resources = resources
         self.deviceCounts = deviceCounts
+        self.licenceUses = licenceUses
     }
 
     public static let empty = Snapshot(lineage: "", serial: 0)

@@ -5,11 +5,19 @@ public struct StateWrite: Sendable {
     public var upserts: [StoredResource]
     public var deletes: [Address]
     public var summary: ApplySummary
+    /// Per owner (`Device/NAME`): every `licence_use` row it has after the apply, replacing the
+    /// ones it had (an empty list removes them).
+    public var licenceRuns: [String: [LicenceUseRun]]
+    /// Deleted instances: their codes go with them.
+    public var droppedLicenceInstances: [String]
 
-    public init(upserts: [StoredResource] = [], deletes: [Address] = [], summary: ApplySummary) {
+    public init(upserts: [StoredResource] = [], deletes: [Address] = [], summary: ApplySummary,
+                licenceRuns: [String: [LicenceUseRun]] = [:], droppedLicenceInstances: [String] = []) {
         self.upserts = upserts
         self.deletes = deletes
         self.summary = summary
+        self.licenceRuns = licenceRuns
+        self.droppedLicenceInstances = droppedLicenceInstances
     }
 }
 

@@ -19,6 +19,7 @@ extension ProductSpec {
             ("released", .boolean),
             ("advancedFeatures", .array(.enumeration(AdvancedFeature.allKeys), unique: true)),
             ("customTopics", .object([("includeDefaults", .boolean)])),
+            ("avBitrateMbps", .described("AV products (iotVideo): average bitrate in Mbps, default 1", .oneOf(AVBitrate.all.map { .const(.number($0.text)) }))),
         ], required: ["instance", "name", "category", "communication"])
     }
 }

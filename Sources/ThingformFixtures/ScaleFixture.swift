@@ -24,6 +24,9 @@ public enum ScaleFixture {
     spec:
       type: public
       remark: 规模测试
+      licences:
+        device:
+          nonBluetooth: [{count: 10000}]
 
     """
 

@@ -96,25 +96,10 @@ public enum DeploymentFixture {
 
     """
 
-    /// The public instance with `codes` non-Bluetooth device codes (every device takes one, spec/02 §4.2).
-    static func header(codes: Int) -> String {
-        """
-        apiVersion: thingform/v1
-        kind: Instance
-        metadata:
-          name: pub
-        spec:
-          type: public
-          remark: 规模测试
-          licences:
-            device:
-              nonBluetooth: [{count: \(codes)}]
-        ---
-        """ + forwarder
-    }
+    /// The public instance with enough device codes for the devices, and the rules' forwarder.
+    static func header(codes: Int) -> String { ScaleFixture.instance(codes: codes) + "---\n" + forwarder }
 
     static let forwarder = """
-
     apiVersion: thingform/v1
     kind: Forwarder
     metadata:

@@ -14,6 +14,8 @@ public struct Applier {
         case refused([Diagnostic])
         /// The plan does not fit the state it was computed against (a batch's product is gone).
         case inconsistent(String)
+        /// A device creation no longer fits the licences (re-checked at apply); nothing was written.
+        case licences([Diagnostic])
 
         public var description: String {
             switch self {
@@ -21,6 +23,7 @@ public struct Applier {
             case let .state(e): return e.description
             case let .refused(d): return d.filter { $0.severity == .error }.map(\.description).joined(separator: "\n")
             case let .inconsistent(m): return "E-STA-02 \(m)"
+            case let .licences(d): return d.map(\.description).joined(separator: "\n")
             }
         }
     }
@@ -42,6 +45,8 @@ public struct Applier {
     /// Checks with the outside world (network, the runner's secrets), run under the lock against the
     /// snapshot the plan was made for, before the write; an error refuses the apply.
     public var preflight: ((Plan, Snapshot) -> [Diagnostic])?
+    /// The apply's clock (Unix seconds) for licence expiry; injectable for tests.
+    public var clock: () -> Int64 = Planner.currentTime
 
     public init() {}
 
@@ -64,8 +69,11 @@ public struct Applier {
             let checked = preflight?(plan, snapshot) ?? []
             if checked.contains(where: { $0.severity == .error }) { throw Failure.refused(checked) }
             var ids = PlatformIDs(generator: generator)
-            let (write, assigned) = try Applier.stateWrite(for: plan, snapshot: snapshot, ids: &ids, now: Applier.now())
+            var (write, assigned) = try Applier.stateWrite(for: plan, snapshot: snapshot, ids: &ids, now: Applier.now())
             generator = ids.generator
+            let licences = try Applier.licenceWrite(for: plan, snapshot: snapshot, now: clock())
+            write.licenceRuns = licences.runs
+            write.droppedLicenceInstances = licences.droppedInstances
             let serial = try store.write(write, expectedSerial: plan.serial, operation: operation)
             return Result(summary: write.summary, serial: serial, assigned: assigned, batches: write.batches.map(\.record), warnings: checked)
         } catch let e as StateError {

@@ -9,7 +9,7 @@ public enum DeploymentFixture {
                              productsPerSpace: Int = 10, fencesPerSpace: Int = 10, to dir: String) throws -> String {
         let fm = FileManager.default
         try fm.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        try header.write(toFile: dir + "/instance.yaml", atomically: true, encoding: .utf8)
+        try header(codes: products * devicesPerProduct * 11 / 10 + 10).write(toFile: dir + "/instance.yaml", atomically: true, encoding: .utf8)
         for i in 0..<products {
             var s = ScaleFixture.product(i, features: 20).replacingOccurrences(of: "  events:\n", with: gpsProperty + "  events:\n")
             let name = String(format: "product-%05d", i)
@@ -96,15 +96,10 @@ public enum DeploymentFixture {
 
     """
 
-    static let header = """
-    apiVersion: thingform/v1
-    kind: Instance
-    metadata:
-      name: pub
-    spec:
-      type: public
-      remark: 规模测试
-    ---
+    /// The public instance with enough device codes for the devices, and the rules' forwarder.
+    static func header(codes: Int) -> String { ScaleFixture.instance(codes: codes) + "---\n" + forwarder }
+
+    static let forwarder = """
     apiVersion: thingform/v1
     kind: Forwarder
     metadata:

@@ -16,16 +16,25 @@ public enum ScaleFixture {
         return dir
     }
 
-    static let instance = """
-    apiVersion: thingform/v1
-    kind: Instance
-    metadata:
-      name: pub
-    spec:
-      type: public
-      remark: 规模测试
+    static let instance = instance(codes: 10_000)
 
-    """
+    /// The public instance `pub` with `codes` non-Bluetooth device codes (each device takes one,
+    /// spec/02 §4.2).
+    static func instance(codes: Int) -> String {
+        """
+        apiVersion: thingform/v1
+        kind: Instance
+        metadata:
+          name: pub
+        spec:
+          type: public
+          remark: 规模测试
+          licences:
+            device:
+              nonBluetooth: [{count: \(codes)}]
+
+        """
+    }
 
     public static func product(_ i: Int, features: Int) -> String {
         let name = String(format: "product-%05d", i)

@@ -1,3 +1,4 @@
+import Foundation
 import ThingformModel
 import ThingformState
 
@@ -11,11 +12,16 @@ public struct Planner {
         /// Reads a secret where the runner keeps it; given, SQL passwords it can read are checked at
         /// plan time (E-FWD-06). The planner itself does no I/O: the caller decides.
         public var readSecret: (@Sendable (SecretRef) -> String?)?
-        public init(allowReplace: Bool = false, readSecret: (@Sendable (SecretRef) -> String?)? = nil) {
+        /// The plan's clock (Unix seconds): licence lots that expired before it do not count.
+        public var now: Int64
+        public init(allowReplace: Bool = false, now: Int64 = Planner.currentTime(), readSecret: (@Sendable (SecretRef) -> String?)? = nil) {
             self.allowReplace = allowReplace
+            self.now = now
             self.readSecret = readSecret
         }
     }
+
+    public static func currentTime() -> Int64 { Int64(Date().timeIntervalSince1970) }
 
     public var options: Options
 
@@ -37,6 +43,13 @@ public struct Planner {
             ctx.planDelete(address, stored)
         }
         let changes = ctx.ordered()
+        // Activation codes and registered-device limits (spec/02 §4): checked over the whole plan,
+        // deletions first, as the applier runs it.
+        let licences = LicenceAccounting.evaluate(
+            changes: changes, snapshot: snapshot, now: options.now,
+            spec: { desired[$0]?.spec ?? snapshot.resources[$0]?.attributes["spec"] },
+            locate: { desired[$0]?.location(of: $1) })
+        ctx.diagnostics.append(contentsOf: licences.diagnostics)
         if let read = options.readSecret {
             // Only a weak password is a plan error; one the runner cannot read is apply's concern.
             let found = SQLPasswordCheck.diagnostics(for: changes, read: read) { a, path in desired[a]?.location(of: path) }

@@ -214,8 +214,14 @@ public final class SQLiteStateStore: StateStore {
                 while let row = try counters.next() {
                     autoNameNext[row[0]] = row[1]
                 }
+                var uses: [LicenceUseRun] = []
+                let runs = try Row.fetchCursor(db, sql: "SELECT instance, pool, lot, owner, first, count, state FROM licence_use ORDER BY rowid")
+                while let row = try runs.next() {
+                    uses.append(LicenceUseRun(instance: row[0], pool: row[1], lot: row[2], owner: row[3], first: row[4], count: row[5],
+                                              consumed: (row[6] as String) == "consumed"))
+                }
                 return Snapshot(lineage: lineage, serial: serial, resources: resources, deviceCounts: deviceCounts,
-                                deviceNames: deviceNames, batches: batches, autoNameNext: autoNameNext)
+                                deviceNames: deviceNames, batches: batches, autoNameNext: autoNameNext, licenceUses: uses)
             }
         }
     }
@@ -336,6 +342,7 @@ public final class SQLiteStateStore: StateStore {
                     }
                 }
                 try Self.insert(batch.batches, db, time: time)
+                try writeLicenceUses(batch, db)
                 try beforeCommitHook?(db)
                 let next = current + 1
                 try db.execute(sql: "UPDATE meta SET value = ? WHERE key = 'serial'", arguments: [String(next)])
@@ -380,6 +387,25 @@ public final class SQLiteStateStore: StateStore {
         try guarded("read batch output") {
             try dbQueue.read { db in
                 try Data.fetchOne(db, sql: "SELECT output FROM batches WHERE name = ?", arguments: [name]).map { Array($0) }
+            }
+        }
+    }
+
+    /// Replaces the `licence_use` rows of every owner the batch names, in the same transaction
+    /// as the devices.
+    private func writeLicenceUses(_ batch: StateWrite, _ db: Database) throws {
+        for instance in batch.droppedLicenceInstances {
+            try db.execute(sql: "DELETE FROM licence_use WHERE instance = ?", arguments: [instance])
+        }
+        guard !batch.licenceRuns.isEmpty else { return }
+        let delete = try db.makeStatement(sql: "DELETE FROM licence_use WHERE owner = ?")
+        let insert = try db.makeStatement(sql: """
+            INSERT INTO licence_use (instance, pool, lot, owner, first, count, state) VALUES (?, ?, ?, ?, ?, ?, ?)
+            """)
+        for (owner, runs) in batch.licenceRuns.sorted(by: { $0.key < $1.key }) {
+            try delete.execute(arguments: [owner])
+            for r in runs {
+                try insert.execute(arguments: [r.instance, r.pool, r.lot, owner, r.first, r.count, r.consumed ? "consumed" : "held"])
             }
         }
     }

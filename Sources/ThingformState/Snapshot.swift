@@ -16,9 +16,12 @@ public struct Snapshot: Sendable {
     public var batches: [String: BatchRecord]
     /// Per product, the next number of an auto-generated device name (spec/02 §3.4).
     public var autoNameNext: [String: Int]
+    /// The `licence_use` rows: which lot the codes of each plan-managed device came from.
+    public var licenceUses: [LicenceUseRun]
 
     public init(lineage: String, serial: Int, resources: [Address: StoredResource] = [:], deviceCounts: [String: Int] = [:],
-                deviceNames: [String: Set<String>] = [:], batches: [String: BatchRecord] = [:], autoNameNext: [String: Int] = [:]) {
+                deviceNames: [String: Set<String>] = [:], batches: [String: BatchRecord] = [:], autoNameNext: [String: Int] = [:],
+                licenceUses: [LicenceUseRun] = []) {
         self.lineage = lineage
         self.serial = serial
         self.resources = resources
@@ -26,6 +29,7 @@ public struct Snapshot: Sendable {
         self.deviceNames = deviceNames
         self.batches = batches
         self.autoNameNext = autoNameNext
+        self.licenceUses = licenceUses
     }
 
     public static let empty = Snapshot(lineage: "", serial: 0)

@@ -76,6 +76,22 @@ enum StateSchema {
                 );
                 """)
         }
+        // Licence accounting (spec/02 §4.5): which lot each plan-managed device's codes came from,
+        // as runs of consecutive devices (see LicenceUseRun).
+        migrator.registerMigration("v3-licence-use") { db in
+            try db.execute(sql: """
+                CREATE TABLE licence_use (
+                    instance TEXT NOT NULL,
+                    pool     TEXT NOT NULL,
+                    lot      INTEGER NOT NULL CHECK (lot >= 0),
+                    owner    TEXT NOT NULL,
+                    first    INTEGER NOT NULL CHECK (first >= 0),
+                    count    INTEGER NOT NULL CHECK (count > 0),
+                    state    TEXT NOT NULL CHECK (state IN ('held', 'consumed'))
+                );
+                CREATE INDEX licence_use_owner ON licence_use (owner);
+                """)
+        }
         return migrator
     }
 }

@@ -7,12 +7,20 @@ public struct StateWrite: Sendable {
     /// Device batches created by this apply, with their devices and output files.
     public var batches: [NewBatch]
     public var summary: ApplySummary
+    /// Per owner (`Device/NAME`): every `licence_use` row it has after the apply, replacing the
+    /// ones it had (an empty list removes them).
+    public var licenceRuns: [String: [LicenceUseRun]]
+    /// Deleted instances: their codes go with them.
+    public var droppedLicenceInstances: [String]
 
-    public init(upserts: [StoredResource] = [], deletes: [Address] = [], batches: [NewBatch] = [], summary: ApplySummary) {
+    public init(upserts: [StoredResource] = [], deletes: [Address] = [], batches: [NewBatch] = [], summary: ApplySummary,
+                licenceRuns: [String: [LicenceUseRun]] = [:], droppedLicenceInstances: [String] = []) {
         self.upserts = upserts
         self.deletes = deletes
         self.batches = batches
         self.summary = summary
+        self.licenceRuns = licenceRuns
+        self.droppedLicenceInstances = droppedLicenceInstances
     }
 }
 

@@ -11,7 +11,7 @@ final class ApplierTests: XCTestCase {
     apiVersion: thingform/v1
     kind: Instance
     metadata: {name: pub}
-    spec: {type: public}
+    spec: {type: public, licences: {device: {nonBluetooth: [{count: 100}]}}}
     ---
     apiVersion: thingform/v1
     kind: Instance

@@ -23,7 +23,8 @@ enum Fixture {
         """
     }
 
-    static let pub = doc("Instance", "pub", "type: public")
+    /// Enough device codes for the tests' devices (device creations take licences, spec/02 §4).
+    static let pub = doc("Instance", "pub", "type: public\nlicences: {device: {nonBluetooth: [{count: 1000}], bluetooth: [{count: 100}]}}")
     static let ent = doc("Instance", "ent", "type: enterprise\nedition: starter")
     static let home = doc("Project", "home", "instance: pub")
 

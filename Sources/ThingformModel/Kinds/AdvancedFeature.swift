@@ -5,6 +5,14 @@ public enum AdvancedFeature: String, CaseIterable, Sendable {
 
     public static let allKeys = allCases.map(\.rawValue)
 
+    /// The features billed per device whose devices each take one value-added activation code of
+    /// the feature's pool at creation (spec/02 §4.2, spec/06 §1.1 "按设备收费"; QQ Music: "one …
+    /// activation code is consumed for each created device", seed L8620; face recognition is a
+    /// value-added checkbox, 02 §4.2). Not `iotVideo` (its devices take AV codes instead) nor
+    /// `aiVideoAnalysis` (a monthly package, seed L9913).
+    public static let valueAddedLicensed: [AdvancedFeature] = [.trtc, .asr, .voiceAssistant, .kugouMusic, .qqMusic,
+                                                               .controlAuthorization, .twecall, .faceRecognition]
+
     /// Reads a list of feature keys (an instance's `entitlements`, a product's `advancedFeatures`):
     /// unknown keys are errors, duplicates collapse, the result is sorted (canonical).
     public static func readList(_ node: Node, path: String, _ ctx: inout DecodeContext) -> [String] {

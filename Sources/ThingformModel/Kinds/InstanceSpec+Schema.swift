@@ -9,6 +9,24 @@ extension InstanceSpec {
             ("expiresAt", .described("RFC 3339 timestamp", .string())),
             ("entitlements", .array(.enumeration(AdvancedFeature.allKeys), unique: true)),
             ("limits", .object(limitKeys.map { ($0, .integer(minimum: 0)) })),
+            ("licences", .described("public only: activation-code pools (spec/02 §4.5)", .object([
+                ("device", .object(LicencePool.devicePools.map { (String($0.key.dropFirst(7)), .array(deviceLot)) })),
+                ("av", .array(.object([
+                    ("bitrateMbps", .oneOf(AVBitrate.all.map { .const(.number($0.text)) })),
+                    ("years", .integer(minimum: 1)),
+                    ("purchasedAt", .described("date YYYY-MM-DD or RFC 3339 timestamp", .string())),
+                    ("count", .integer(minimum: 0)),
+                ], required: ["bitrateMbps", "count"]))),
+                ("valueAdded", .object(AdvancedFeature.valueAddedLicensed.map { ($0.rawValue, .array(deviceLot)) })),
+            ]))),
+            ("licencePolicy", .object([("releaseOnDelete", .enumeration(ReleasePolicy.allCases.map(\.rawValue)))])),
         ], required: ["type"])
+    }
+
+    static var deviceLot: SchemaNode {
+        .object([
+            ("count", .integer(minimum: 0)),
+            ("expiresAt", .described("date YYYY-MM-DD or RFC 3339 timestamp", .string())),
+        ], required: ["count"])
     }
 }

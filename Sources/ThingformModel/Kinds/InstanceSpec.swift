@@ -2,7 +2,8 @@
 /// in it may use (spec/01 §2.8, spec/03 §1).
 public struct InstanceSpec: ResourceSpec {
     public static let kind = Kind.instance
-    public static let fields = ["type", "remark", "region", "edition", "units", "expiresAt", "entitlements", "limits"]
+    public static let fields = ["type", "remark", "region", "edition", "units", "expiresAt", "entitlements", "limits",
+                                "licences", "licencePolicy"]
     public static let editions = ["starter", "standard", "highPerformance"]
     public static let limitKeys = ["registeredDevices", "onlineDevices", "messageTps", "perDeviceTps", "forwardTps"]
 
@@ -16,6 +17,23 @@ public struct InstanceSpec: ResourceSpec {
     public var expiresAt: String?
     public var entitlements: [String]
     public var limits: [(String, Int)]
+    /// Public only: the activation codes (spec/02 §4.5) and what deletion does with them (§4.3).
+    public var licences: LicencePools
+    public var releaseOnDelete: ReleasePolicy
+
+    /// 设备注册数上限 per unit (spec/01 §2.4, seed L287): starter 5000, standard and high
+    /// performance 100000.
+    public static let registeredDevicesPerUnit = ["starter": 5_000, "standard": 100_000, "highPerformance": 100_000]
+
+    /// An enterprise instance's registered-device limit from its canonical spec: `limits.registeredDevices`
+    /// when set, else the edition's cap × units (spec/01 §2.4). nil for a public instance.
+    public static func registeredDeviceLimit(_ spec: JSON) -> Int? {
+        guard spec["type"]?.stringValue == "enterprise" else { return nil }
+        if case let .number(n)? = spec["limits"]?["registeredDevices"], let v = Int(n) { return v }
+        let units: Int
+        if case let .number(u)? = spec["units"], let v = Int(u) { units = v } else { units = 1 }
+        return (registeredDevicesPerUnit[spec["edition"]?.stringValue ?? "starter"] ?? 5_000) * units
+    }
 
     public init?(spec: Node, name: String, _ ctx: inout DecodeContext) {
         guard var r = MappingReader(spec, path: "spec", what: "spec", &ctx) else { return nil }
@@ -38,6 +56,10 @@ public struct InstanceSpec: ResourceSpec {
             }
             lr.finish(&ctx)
         }
+        let licencesNode = r.node("licences", &ctx)
+        let policyNode = r.node("licencePolicy", &ctx)
+        licences = LicencePools()
+        releaseOnDelete = .default
         r.finish(&ctx)
         guard let typeText, let type = InstanceType(rawValue: typeText) else { return nil }
         self.type = type
@@ -46,7 +68,21 @@ public struct InstanceSpec: ResourceSpec {
             for (key, node) in [("edition", editionNode), ("units", unitsNode), ("expiresAt", expiresNode)] {
                 if let node { ctx.error(InstanceCode.wrongTypeField, node, "spec.\(key) is only for enterprise instances", hint: "Remove it, or set type: enterprise") }
             }
+            if let n = licencesNode { licences = LicencePools.read(n, &ctx) }
+            if let n = policyNode, var pr = MappingReader(n, path: "spec.licencePolicy", what: "licencePolicy", &ctx) {
+                if let p = pr.oneOf("releaseOnDelete", ReleasePolicy.allCases.map(\.rawValue), code: ManifestCode.wrongType, &ctx) {
+                    releaseOnDelete = ReleasePolicy(rawValue: p) ?? .default
+                }
+                pr.finish(&ctx)
+            }
         case .enterprise:
+            // Enterprise instances are billed monthly and have no activation codes (seed L222).
+            for (key, node) in [("licences", licencesNode), ("licencePolicy", policyNode)] {
+                if let node {
+                    ctx.error(LicenceCode.enterprise, node, "spec.\(key) is only for public instances: enterprise instances have no activation codes",
+                              hint: "Remove it; an enterprise instance's devices count against its registered-device limit (limits.registeredDevices, or the edition's cap × units)")
+                }
+            }
             if let n = editionNode {
                 if let e = n.scalar?.text, InstanceSpec.editions.contains(e) { edition = e } else {
                     ctx.error(InstanceCode.wrongTypeField, n, "spec.edition must be one of \(InstanceSpec.editions.joined(separator: ", ")), found \(n.typeName)")
@@ -77,6 +113,10 @@ public struct InstanceSpec: ResourceSpec {
         }
         f.append(.init("entitlements", .array(entitlements.map(JSON.string))))
         f.append(.init("limits", .object(limits.map { JSON.Field($0.0, .int($0.1)) })))
+        // Written only when declared (not the default), so instances applied before licences
+        // existed keep their hash.
+        if let l = licences.canonical { f.append(.init("licences", l)) }
+        if releaseOnDelete != .default { f.append(.init("licencePolicy", .object([.init("releaseOnDelete", .string(releaseOnDelete.rawValue))]))) }
         return .object(f)
     }
 

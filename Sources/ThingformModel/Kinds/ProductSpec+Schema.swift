@@ -29,6 +29,7 @@ extension ProductSpec {
                 ], required: ["key"])),
             ]), unique: true)),
             ("customTopics", .object([("includeDefaults", .boolean)])),
+            ("avBitrateMbps", .described("AV products (iotVideo): average bitrate in Mbps, default 1", .oneOf(AVBitrate.all.map { .const(.number($0.text)) }))),
         ], required: ["instance", "name", "category", "communication"])
     }
 }

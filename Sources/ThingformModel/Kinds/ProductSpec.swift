@@ -4,7 +4,7 @@ public struct ProductSpec: ResourceSpec {
     public static let kind = Kind.product
     public static let fields = ["instance", "project", "name", "category", "categoryId", "deviceType", "communication",
                                 "gatewayProtocol", "dataProtocol", "authMethod", "description", "bindingPolicy",
-                                "dynamicRegistration", "autoCreateDevice", "lianlian", "released", "advancedFeatures", "customTopics"]
+                                "dynamicRegistration", "autoCreateDevice", "lianlian", "released", "advancedFeatures", "customTopics", "avBitrateMbps"]
     public static let deviceTypes = ["device", "gateway", "subdevice"]
     public static let communications = ["wifi", "cellular", "5g", "ble", "lorawan", "ethernet", "other"]
     public static let gatewayProtocols = ["zigbee", "ble", "433", "custom"]
@@ -37,6 +37,9 @@ public struct ProductSpec: ResourceSpec {
     /// `customTopics.includeDefaults` (spec/03 §4.5): the platform's 3 default custom topics
     /// (`control`, `data`, `event`) are part of the product unless false. Enterprise only.
     public var includeDefaultTopics: Bool
+    /// The average bitrate of an AV product's devices (spec/02 §4.2): which AV codes they take.
+    /// Only meaningful with the `iotVideo` feature.
+    public var avBitrate: AVBitrate
 
     public init?(spec: Node, name: String, _ ctx: inout DecodeContext) {
         guard var r = MappingReader(spec, path: "spec", what: "spec", &ctx) else { return nil }
@@ -96,6 +99,16 @@ public struct ProductSpec: ResourceSpec {
             includeDefaultTopics = tr.bool("includeDefaults", &ctx) ?? true
             tr.finish(&ctx)
         }
+        avBitrate = .default
+        if let n = r.node("avBitrateMbps", &ctx) {
+            if let s = n.scalar, s.plain, let b = AVBitrate(text: s.text) { avBitrate = b } else {
+                ctx.error(LicenceCode.bitrate, n, "spec.avBitrateMbps must be \(AVBitrate.allowedText), found \(n.typeName)",
+                          hint: "The AV activation codes come in average bitrates of 0.5, 1, 1.5 and 2 Mbps")
+            }
+            if !advancedFeatures.contains(AdvancedFeature.iotVideo.rawValue) {
+                ctx.warning(LicenceCode.bitrateUnused, n, "spec.avBitrateMbps has no effect without the iotVideo advanced feature: only AV products take AV activation codes")
+            }
+        }
         r.finish(&ctx)
         guard let instance, let displayName, let category, let communication else { return nil }
         self.instance = instance
@@ -104,8 +117,9 @@ public struct ProductSpec: ResourceSpec {
         self.communication = communication
     }
 
-    /// `customTopics` appears only when it differs from the default (`includeDefaults: false`), so
-    /// products applied before the field existed keep their hash.
+    /// `customTopics` and `avBitrateMbps` appear only when they differ from the default
+    /// (`includeDefaults: false`, a bitrate other than 1), so products applied before the fields
+    /// existed keep their hash.
     public var canonical: JSON {
         var fields: [JSON.Field] = [
             .init("instance", .string(instance)),
@@ -129,6 +143,7 @@ public struct ProductSpec: ResourceSpec {
         // Appears only when set, so products applied before callbacks existed keep their hash.
         if !callbacks.isEmpty { fields.append(.init("callbacks", .object(callbacks.map { .init($0.0, $0.1.canonical) }))) }
         if !includeDefaultTopics { fields.append(.init("customTopics", .object([.init("includeDefaults", .bool(false))]))) }
+        if avBitrate != .default { fields.append(.init("avBitrateMbps", .number(avBitrate.text))) }
         return .object(fields)
     }
 

@@ -75,7 +75,7 @@ struct Apply: ParsableCommand {
             switch e {
             case let .planHasErrors(ds): for d in ds { printError("Error: \(d)") }; printError("Error: \(e)")
             case let .refused(ds): for d in ds { printError("\(d.severity == .error ? "Error" : "Warning"): \(d)") }
-            case .state, .inconsistent: printError("Error: \(e)")
+            case .state, .inconsistent, .licences: printError("Error: \(e)")
             }
             throw ExitCode(1)
         }

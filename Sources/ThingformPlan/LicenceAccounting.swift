@@ -56,6 +56,12 @@ public enum LicenceAccounting {
         for c in changes {
             switch c.address.kind {
             case .device: deviceOps(c, &creations, &deletions)
+            case .deviceBatch:
+                // A batch only ever creates (its devices stay when the manifest goes, spec/02 §3.10).
+                if let b = BatchCreation(c) {
+                    let field = c.after?["spec"]?["generation"]?.stringValue == "upload" ? "spec.namesFile" : "spec.quantity"
+                    creations.append(Creation(owner: c.address, product: b.product, first: 0, quantity: b.quantity, field: field))
+                }
             case .instance:
                 if c.action == .delete { out.droppedInstances.append(c.address.name) }
                 if c.action == .update, c.before?["spec"]?["licences"] != c.after?["spec"]?["licences"] { repriced.append(c.address) }

@@ -63,6 +63,23 @@ final class LicencePlanTests: XCTestCase {
         XCTAssertDiagnostic(plan(one, against: full).diagnostics, LicenceCode.deviceLimit, at: Fixture.location(of: "deviceName: dev9", in: one))
     }
 
+    // Case 35 with the console's mass-production record: a DeviceBatch of a released product.
+    func testAMassProductionBatchBeyondThePoolsIsELIC01AtItsQuantity() {
+        let released = Fixture.product("released: true")
+        let before = Self.text(Self.tenUsedEight, [Self.batch("line", 8)], product: released)
+        let state = Self.state(before, uses: [("line", "device.nonBluetooth", 8)])
+        func run(_ n: Int) -> (String, Plan) {
+            let text = Self.text(Self.tenUsedEight, [Self.batch("line", 8),
+                                                     Fixture.doc("DeviceBatch", "run-2026-06", "product: smart-light\nburnMethod: oneDeviceOneSecret\ngeneration: auto\nquantity: \(n)")],
+                                 product: released)
+            return (text, plan(text, against: state))
+        }
+        let (three, p) = run(3)
+        XCTAssertDiagnostic(p.diagnostics, LicenceCode.deviceLimit, at: Fixture.location(of: "quantity: 3", in: three))
+        XCTAssertEqual(p.errors.first { $0.code == LicenceCode.deviceLimit }?.address, "DeviceBatch/run-2026-06")
+        assertClean(run(2).1)
+    }
+
     func testGrowingABatchNeedsCodesOnlyForTheNewDevicesAndTwoCreationsShareThePools() {
         let state = Self.state(Self.text(Self.tenUsedEight, [Self.batch("line", 8)]), uses: [("line", "device.nonBluetooth", 8)])
         assertClean(plan(Self.text(Self.tenUsedEight, [Self.batch("line", 10)]), against: state))

@@ -2,7 +2,7 @@
 /// review path — the compressed test report and the two acknowledgements of the batch-production
 /// page (seed L1914-1922). Decoding checks what is written (the report's extension, size and
 /// bytes, the acknowledgement names); whether the application is complete is checked when a plan
-/// applies for release, since only then is the block required (`PlanContext.releaseStep`).
+/// applies for release, since only then is the block required (`PlanContext.checkApplication`).
 public struct ReleaseApplication: Sendable, Equatable {
     public static let fields = ["testReport", "acknowledgements"]
     /// "支持rar、zip、gz" (seed L1918), compared case-insensitively on the last extension, so
@@ -56,9 +56,7 @@ public struct ReleaseApplication: Sendable, Equatable {
 
     /// The report's digest, or nil with E-REL-05 at `at`: not a .rar/.zip/.gz, unreadable, empty, over 10 MB.
     static func readReport(_ path: String, at: Node, _ ctx: inout DecodeContext) -> FileDigest? {
-        let base = path.split(separator: "/").last.map(String.init) ?? path
-        let ext = base.contains(".") ? base.split(separator: ".").last.map { $0.lowercased() } : nil
-        guard let ext, reportExtensions.contains(ext) else {
+        guard let ext = ManifestPath.fileExtension(path), reportExtensions.contains(ext) else {
             ctx.error(ReleaseCode.application, at, "the test report '\(path)' must be a .rar, .zip or .gz file",
                       hint: "Compress the test report written from the Tencent Lianlian test report template and name the archive")
             return nil

@@ -127,7 +127,8 @@ public struct Applier {
         }
         let touched = Set(plan.changes.map(\.address))
         let upserts = touched.compactMap { current[$0] }.sorted { $0.address < $1.address }
-        return (StateWrite(upserts: upserts, deletes: deleted, batches: batches, summary: plan.summary), assigned)
+        return (StateWrite(upserts: upserts, deletes: deleted, batches: batches, summary: plan.summary,
+                           releases: releaseRows(for: plan, snapshot: snapshot, now: now)), assigned)
     }
 
     /// A product gets its product secret when dynamic registration is first enabled; it keeps it

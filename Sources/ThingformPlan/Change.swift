@@ -12,9 +12,11 @@ public struct Change: Sendable, Equatable {
     public var fields: [FieldChange]
     /// Why, when it is not obvious (e.g. "spec.communication forces replacement").
     public var reason: String?
+    /// What a publish or unpublish does to the product's release state.
+    public var release: ReleaseStep?
 
     public init(address: Address, action: Action, id: String? = nil, before: JSON? = nil, after: JSON? = nil,
-                fields: [FieldChange] = [], reason: String? = nil) {
+                fields: [FieldChange] = [], reason: String? = nil, release: ReleaseStep? = nil) {
         self.address = address
         self.action = action
         self.id = id
@@ -22,5 +24,6 @@ public struct Change: Sendable, Equatable {
         self.after = after
         self.fields = fields
         self.reason = reason
+        self.release = release
     }
 }

@@ -26,7 +26,9 @@ extension Plan {
 
 /// Plan rules for device batches (spec/02 §2.5, §2.6, §3.3-§3.10):
 /// - Gates at creation: a public product must be released (E-BAT-01; releasing it in the same
-///   apply is enough: batches are created after the publish), one model, one secret needs the
+///   apply is enough: batches are created after the publish; an application for release is not,
+///   unless the instance approves at once; `massProduction.requireRelease: false` lifts the
+///   gate, spec/02 §2.5), one model, one secret needs the
 ///   product's dynamic registration (E-BAT-02), QR codes need a public instance (E-BAT-07) and
 ///   warn for products that share the universal code (W-BAT-02). They are not checked again for
 ///   an existing batch, which must not block later changes to its product.
@@ -44,11 +46,15 @@ extension PlanContext {
         let productName = r.spec["product"]?.stringValue ?? ""
         if let product = desired[Address(.product, productName)] {
             let instance = product.spec["instance"]?.stringValue ?? ""
-            let isPublic = desired[Address(.instance, instance)]?.spec["type"]?.stringValue == "public"
-            if isPublic, product.spec["released"]?.boolValue != true {
+            let instanceSpec = desired[Address(.instance, instance)]?.spec
+            let isPublic = instanceSpec?["type"]?.stringValue == "public"
+            if ReleaseReview.massProductionNeedsRelease(instance: instanceSpec), let why = notReleasedAfterPlan(product) {
+                let hint = product.spec["released"]?.boolValue == true
+                    ? "Create the batch once the review approved the release (thingform review approve \(product.address)), or set review.policy: autoApprove on Instance/\(instance) to approve applications at once"
+                    : "Set released: true on \(product.address) (the batch is created after it is published), or remove this batch"
                 diagnostics.error(DeviceBatchCode.notReleased, at: r.location(of: "spec.product"), address: a,
-                                  "\(product.address) is not released; mass production on the public Instance/\(instance) needs a released product",
-                                  hint: "Set released: true on \(product.address) (the batch is created after it is published), or remove this batch")
+                                  "\(product.address) \(why); mass production on the public Instance/\(instance) needs a released product",
+                                  hint: hint + "; massProduction.requireRelease: false on the instance lifts the requirement")
             }
             if r.spec["burnMethod"]?.stringValue == DeviceBatchSpec.oneModelOneSecret, product.spec["dynamicRegistration"]?.boolValue != true {
                 diagnostics.error(DeviceBatchCode.needsDynamicRegistration, at: r.location(of: "spec.burnMethod"), address: a,

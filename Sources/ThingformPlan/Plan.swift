@@ -16,6 +16,8 @@ public struct Plan: Sendable {
     /// The Echostr handshakes `apply` will send before writing (shown to reviewers; the applier
     /// recomputes them against the snapshot it writes to).
     public var checks: [Handshake] = []
+    /// What the plan reports without changing it (products awaiting their review).
+    public var notices: [PlanNotice] = []
 
     public init(lineage: String, serial: Int, changes: [Change], diagnostics: [Diagnostic], unchanged: Int) {
         self.lineage = lineage

@@ -10,10 +10,13 @@ import ThingformModel
 ///                 "id": "2300UMK31M" | null (known after apply),
 ///                 "before": {...} | null, "after": {...} | null,
 ///                 "fields": [ {"path": "spec.name", "before": ..., "after": ..., "forces_replacement": false} ],
-///                 "reason": "..." | null } ],
+///                 "reason": "..." | null,
+///                 "release": {"from": "developing", "to": "underReview|released|developing", "via": "direct|review" | null,
+///                             "review_required": ["lianlian"], "auto_approved": false} | null } ],
 ///   "diagnostics": [ {"severity": "error|warning", "code": "E-REL-01", "file": "...", "line": 1, "column": 1,
 ///                     "address": "...", "message": "...", "hint": "..."} ],
-///   "unchanged": 12 }
+///   "unchanged": 12,
+///   "notices": [ {"address": "Product/x", "message": "release: awaiting review (no change)"} ] }
 /// ```
 public enum PlanFile {
     public static func json(_ plan: Plan) -> JSON {
@@ -31,6 +34,7 @@ public enum PlanFile {
                 .object([.init("address", .string(h.address.description)), .init("code", .string(h.code)),
                          .init("url", .string(h.url)), .init("subject", .string(h.subject))])
             })),
+            .init("notices", .array(plan.notices.map { .object([.init("address", .string($0.address.description)), .init("message", .string($0.message))]) })),
         ])
     }
 
@@ -46,6 +50,7 @@ public enum PlanFile {
                          .init("forces_replacement", .bool(f.forcesReplacement))])
             })),
             .init("reason", c.reason.map(JSON.string) ?? .null),
+            .init("release", c.release?.json ?? .null),
         ])
     }
 
@@ -87,7 +92,8 @@ public enum PlanFile {
                             forcesReplacement: f["forces_replacement"]?.boolValue ?? false)
             }
             changes.append(Change(address: address, action: action, id: c["id"]?.stringValue, before: nonNull(c["before"]),
-                                  after: nonNull(c["after"]), fields: fields, reason: c["reason"]?.stringValue))
+                                  after: nonNull(c["after"]), fields: fields, reason: c["reason"]?.stringValue,
+                                  release: ReleaseStep(json: c["release"])))
         }
         var diagnostics: [Diagnostic] = []
         for d in j["diagnostics"]?.arrayValue ?? [] {
@@ -98,7 +104,12 @@ public enum PlanFile {
                                           at: loc, address: d["address"]?.stringValue, d["message"]?.stringValue ?? "", hint: d["hint"]?.stringValue))
         }
         let unchanged = Int(numberText(j["unchanged"] ?? .null) ?? "0") ?? 0
-        return Plan(lineage: lineage, serial: serial, changes: changes, diagnostics: diagnostics, unchanged: unchanged)
+        var plan = Plan(lineage: lineage, serial: serial, changes: changes, diagnostics: diagnostics, unchanged: unchanged)
+        plan.notices = (j["notices"]?.arrayValue ?? []).compactMap { n in
+            guard let a = n["address"]?.stringValue.flatMap(Address.init(parsing:)), let m = n["message"]?.stringValue else { return nil }
+            return PlanNotice(address: a, message: m)
+        }
+        return plan
     }
 
     static func nonNull(_ j: JSON?) -> JSON? {

@@ -31,9 +31,16 @@ public struct Planner {
         var ctx = PlanContext(desired: desired, snapshot: snapshot, options: options)
         ctx.diagnostics.append(contentsOf: initial)
         var unchanged = 0
+        var notices: [PlanNotice] = []
         for r in desired.resources {
             if let stored = snapshot.resources[r.address] {
-                if stored.hash == r.hash { unchanged += 1; continue }
+                if stored.hash == r.hash {
+                    unchanged += 1
+                    if r.address.kind == .product, snapshot.releases[r.address.name]?.state == .underReview {
+                        notices.append(.awaitingReview(r.address))
+                    }
+                    continue
+                }
                 ctx.planUpdate(r, stored)
             } else {
                 ctx.planCreate(r)
@@ -58,6 +65,7 @@ public struct Planner {
         var plan = Plan(lineage: snapshot.lineage, serial: snapshot.serial, changes: changes,
                         diagnostics: ctx.diagnostics.sorted, unchanged: unchanged)
         plan.checks = HandshakeRequirements.required(by: plan, snapshot: snapshot)
+        plan.notices = notices.sorted { $0.address < $1.address }
         return plan
     }
 }
@@ -78,9 +86,9 @@ struct PlanContext {
 
     func devices(_ product: String) -> Int { snapshot.deviceCounts[product] ?? 0 }
 
-    /// Whether a product is released in the state store now.
+    /// Whether a product is released in the state store now (an application under review is not).
     func releasedInState(_ product: String) -> Bool {
-        snapshot.resources[Address(.product, product)]?.attributes["spec"]?["released"]?.boolValue ?? false
+        snapshot.release(of: product).state == .released
     }
 
     /// Whether a product stays released through this plan (released now and still declared released).
@@ -92,10 +100,8 @@ struct PlanContext {
 
     mutating func planCreate(_ r: Resource) {
         if r.address.kind == .camPolicy { warnPrivilegeWidening(r, before: nil) }
-        if r.address.kind == .thingModel, let product = r.spec["product"]?.stringValue, staysReleased(product) {
-            diagnostics.error(ReleaseCode.thingModel, at: r.location(of: "spec"), address: r.address.description,
-                              "Product/\(product) is released; its thing model cannot change",
-                              hint: "Set released: false on Product/\(product) to unpublish first")
+        if r.address.kind == .thingModel, let product = r.spec["product"]?.stringValue {
+            checkThingModelLock(product, at: r.location(of: "spec"), address: r.address.description, "cannot change")
         }
         if r.address.kind == .rule { checkRule(r) }
         if r.address.kind == .topic { checkTopicReleaseLock(r) }
@@ -103,7 +109,7 @@ struct PlanContext {
         if r.address.kind == .deviceBatch { return planBatchCreate(r) }
         let released = r.address.kind == .product && (r.spec["released"]?.boolValue ?? false)
         changes.append(Change(address: r.address, action: .create, after: released ? r.attributes.setting("spec", r.spec.setting("released", .bool(false))) : r.attributes))
-        if released { changes.append(Change(address: r.address, action: .publish, after: r.attributes)) }
+        if released { changes.append(Change(address: r.address, action: .publish, after: r.attributes, release: releaseStep(for: r))) }
     }
 
     mutating func planUpdate(_ r: Resource, _ stored: StoredResource) {
@@ -142,16 +148,21 @@ struct PlanContext {
                                   "\(address) has \(n) device\(n == 1 ? "" : "s") and cannot be deleted (no manifest declares it any more)",
                                   hint: "Delete its devices first, or keep declaring the product")
             }
-            if releasedInState(address.name) {
-                diagnostics.error(ProductCode.deleteReleased, at: nil, address: a,
-                                  "\(address) is released and cannot be deleted",
+            switch snapshot.release(of: address.name) {
+            case let r where r.state == .underReview:
+                diagnostics.error(ProductCode.deleteReleased, at: nil, address: a, "\(address) is under review and cannot be deleted",
+                                  hint: Self.underReviewHint(address.name))
+            case let r where r.via == .review:
+                diagnostics.error(ProductCode.deleteReleased, at: nil, address: a, "\(address) is released and cannot be deleted",
+                                  hint: "It was released through review and cannot be unpublished (E-REL-06): keep declaring it")
+            case let r where r.state == .released:
+                diagnostics.error(ProductCode.deleteReleased, at: nil, address: a, "\(address) is released and cannot be deleted",
                                   hint: "Keep the manifest with released: false (apply), then remove it")
+            default: break
             }
         case .thingModel:
-            if let product = stored.attributes["spec"]?["product"]?.stringValue, staysReleased(product) {
-                diagnostics.error(ReleaseCode.thingModel, at: nil, address: a,
-                                  "Product/\(product) is released; its thing model cannot be removed",
-                                  hint: "Set released: false on Product/\(product) to unpublish first")
+            if let product = stored.attributes["spec"]?["product"]?.stringValue {
+                checkThingModelLock(product, at: nil, address: a, "cannot be removed")
             }
         case .topic:
             checkTopicDelete(address, stored)
@@ -210,7 +221,9 @@ struct PlanContext {
     mutating func planProductUpdate(_ r: Resource, _ stored: StoredResource, _ before: JSON, _ fields: [FieldChange]) {
         let a = r.address.description
         let name = r.address.name
-        let wasReleased = before["spec"]?["released"]?.boolValue ?? false
+        let release = snapshot.release(of: name)
+        if release.state == .underReview { return planUnderReviewUpdate(r, stored, before, fields) }
+        let wasReleased = release.state == .released
         let willBeReleased = r.spec["released"]?.boolValue ?? false
         let n = allDevices(name)
         var fields = fields
@@ -242,21 +255,15 @@ struct PlanContext {
         // Release lock (spec/03 §7.2): while released and staying released, these fields are frozen.
         if wasReleased && willBeReleased && !replace {
             for f in fields {
-                let code: String?
-                switch f.path {
-                case "spec.name", "spec.description", "spec.bindingPolicy": code = ReleaseCode.productInfo
-                case "spec.dynamicRegistration", "spec.autoCreateDevice": code = ReleaseCode.dynamicRegistration
-                case _ where f.path.hasPrefix("spec.lianlian"): code = ReleaseCode.lianlian
-                case _ where f.path.hasPrefix("spec.customTopics"): code = ReleaseCode.customTopics
-                default: code = nil
-                }
-                if let code {
+                if let code = Self.lockCode(f.path) {
                     diagnostics.error(code, at: r.location(of: f.path), address: a,
                                       "\(r.address) is released; \(f.path) cannot change (\(show(f.before)) -> \(show(f.after)))",
-                                      hint: "Set released: false to unpublish first (and released: true again in a later change)")
+                                      hint: release.via == .review ? unpublishHint(name)
+                                          : "Set released: false to unpublish first (and released: true again in a later change)")
                 }
             }
         }
+        if wasReleased && !willBeReleased && release.via == .review { refuseReviewedUnpublish(r, fields) }
         if replace {
             // The new product is created unreleased and published last, like a create.
             let after = willBeReleased ? r.attributes.setting("spec", r.spec.setting("released", .bool(false))) : r.attributes
@@ -265,7 +272,8 @@ struct PlanContext {
                                   reason: fields.filter(\.forcesReplacement).map(\.path).joined(separator: ", ") + " forces replacement"))
             if willBeReleased {
                 changes.append(Change(address: r.address, action: .publish, after: r.attributes,
-                                      fields: [FieldChange(path: "spec.released", before: .bool(false), after: .bool(true))]))
+                                      fields: [FieldChange(path: "spec.released", before: .bool(false), after: .bool(true))],
+                                      release: releaseStep(for: r)))
             }
             return
         }
@@ -273,7 +281,7 @@ struct PlanContext {
         if wasReleased && !willBeReleased {
             changes.append(Change(address: r.address, action: .unpublish, id: stored.id, before: before,
                                   after: before.setting("spec", (before["spec"] ?? .object([])).setting("released", .bool(false))),
-                                  fields: [FieldChange(path: "spec.released", before: .bool(true), after: .bool(false))]))
+                                  fields: [FieldChange(path: "spec.released", before: .bool(true), after: .bool(false))], release: .cancel))
             if !others.isEmpty {
                 changes.append(Change(address: r.address, action: .update, id: stored.id, before: before, after: r.attributes, fields: others))
             }
@@ -283,7 +291,8 @@ struct PlanContext {
                 changes.append(Change(address: r.address, action: .update, id: stored.id, before: before, after: unreleased, fields: others))
             }
             changes.append(Change(address: r.address, action: .publish, id: stored.id, before: before, after: r.attributes,
-                                  fields: [FieldChange(path: "spec.released", before: .bool(false), after: .bool(true))]))
+                                  fields: [FieldChange(path: "spec.released", before: .bool(false), after: .bool(true))],
+                                  release: releaseStep(for: r)))
         } else {
             changes.append(Change(address: r.address, action: .update, id: stored.id, before: before, after: r.attributes, fields: fields))
         }
@@ -329,12 +338,8 @@ struct PlanContext {
                               "a thing model cannot move to another product (\(show(f.before)) -> \(show(f.after)))",
                               hint: "Declare a new ThingModel for the other product and remove this one")
         }
-        if staysReleased(product) {
-            for f in fields {
-                diagnostics.error(ReleaseCode.thingModel, at: r.location(of: f.path), address: a,
-                                  "Product/\(product) is released; its thing model cannot change (\(f.path))",
-                                  hint: "Set released: false on Product/\(product) to unpublish first")
-            }
+        for f in fields {
+            checkThingModelLock(product, at: r.location(of: f.path), address: a, "cannot change (\(f.path))")
         }
         let n = allDevices(product)
         if n > 0 {

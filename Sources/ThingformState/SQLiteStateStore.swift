@@ -221,9 +221,34 @@ public final class SQLiteStateStore: StateStore {
                                               consumed: (row[6] as String) == "consumed"))
                 }
                 return Snapshot(lineage: lineage, serial: serial, resources: resources, deviceCounts: deviceCounts,
-                                deviceNames: deviceNames, batches: batches, autoNameNext: autoNameNext, licenceUses: uses)
+                                deviceNames: deviceNames, batches: batches, autoNameNext: autoNameNext, licenceUses: uses,
+                                releases: try readReleases(db))
             }
         }
+    }
+
+    /// The `product_release` rows. A value this thingform does not know means a newer writer.
+    private func readReleases(_ db: Database) throws -> [String: ProductRelease] {
+        var out: [String: ProductRelease] = [:]
+        let rows = try Row.fetchCursor(db, sql: """
+            SELECT product, state, released_via, review_result, review_reason, review_at FROM product_release
+            """)
+        while let row = try rows.next() {
+            let product: String = row[0]
+            let stateText: String = row[1]
+            guard let state = ReleaseState(rawValue: stateText) else {
+                throw StateError.unavailable("the state database \(path) holds Product/\(product) in an unknown release state \(stateText) (written by a newer thingform?)")
+            }
+            var review: ReviewOutcome?
+            if let result: String = row[3], let at: String = row[5] {
+                guard let r = ReviewOutcome.Result(rawValue: result) else {
+                    throw StateError.unavailable("the state database \(path) holds an unknown review result \(result) for Product/\(product)")
+                }
+                review = ReviewOutcome(result: r, reason: row[4], at: at)
+            }
+            out[product] = ProductRelease(state: state, via: (row[2] as String?).flatMap(ReleasedVia.init(rawValue:)), lastReview: review)
+        }
+        return out
     }
 
     /// The current serial (a cheap read; `snapshot()` also returns it).
@@ -318,11 +343,16 @@ public final class SQLiteStateStore: StateStore {
                 }
                 if !batch.deletes.isEmpty {
                     let delete = try db.makeStatement(sql: "DELETE FROM resources WHERE kind = ? AND name = ?")
-                    // A deleted product's auto-name counter goes with it: a new product of that name starts at 0.
+                    // A deleted product's auto-name counter and release state go with it: a new
+                    // product of that name starts at 0, in development.
                     let counter = try db.makeStatement(sql: "DELETE FROM product_counters WHERE product = ?")
+                    let release = try db.makeStatement(sql: "DELETE FROM product_release WHERE product = ?")
                     for address in batch.deletes {
                         try delete.execute(arguments: [address.kind.rawValue, address.name])
-                        if address.kind == .product { try counter.execute(arguments: [address.name]) }
+                        if address.kind == .product {
+                            try counter.execute(arguments: [address.name])
+                            try release.execute(arguments: [address.name])
+                        }
                     }
                 }
                 if !batch.upserts.isEmpty {
@@ -343,6 +373,7 @@ public final class SQLiteStateStore: StateStore {
                 }
                 try Self.insert(batch.batches, db, time: time)
                 try writeLicenceUses(batch, db)
+                try Self.write(batch.releases, db)
                 try beforeCommitHook?(db)
                 let next = current + 1
                 try db.execute(sql: "UPDATE meta SET value = ? WHERE key = 'serial'", arguments: [String(next)])
@@ -378,6 +409,22 @@ public final class SQLiteStateStore: StateStore {
                 try device.execute(arguments: [r.product, d.name, time, r.managedBy, r.name, d.secret])
             }
             if let next = b.autoNameNext { try counter.execute(arguments: [r.product, next]) }
+        }
+    }
+
+    /// Each product's release row, as it stands after the write.
+    private static func write(_ releases: [String: ProductRelease], _ db: Database) throws {
+        guard !releases.isEmpty else { return }
+        let upsert = try db.makeStatement(sql: """
+            INSERT INTO product_release (product, state, released_via, review_result, review_reason, review_at)
+            VALUES (?, ?, ?, ?, ?, ?)
+            ON CONFLICT (product) DO UPDATE SET
+                state = excluded.state, released_via = excluded.released_via, review_result = excluded.review_result,
+                review_reason = excluded.review_reason, review_at = excluded.review_at
+            """)
+        for (product, r) in releases.sorted(by: { $0.key < $1.key }) {
+            try upsert.execute(arguments: [product, r.state.rawValue, r.via?.rawValue, r.lastReview?.result.rawValue,
+                                           r.lastReview?.reason, r.lastReview?.at])
         }
     }
 

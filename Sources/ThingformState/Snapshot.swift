@@ -18,10 +18,13 @@ public struct Snapshot: Sendable {
     public var autoNameNext: [String: Int]
     /// The `licence_use` rows: which lot the codes of each plan-managed device came from.
     public var licenceUses: [LicenceUseRun]
+    /// The `product_release` rows, by product metadata name; read them through `release(of:)`,
+    /// which also answers for products without a row.
+    public var releases: [String: ProductRelease]
 
     public init(lineage: String, serial: Int, resources: [Address: StoredResource] = [:], deviceCounts: [String: Int] = [:],
                 deviceNames: [String: Set<String>] = [:], batches: [String: BatchRecord] = [:], autoNameNext: [String: Int] = [:],
-                licenceUses: [LicenceUseRun] = []) {
+                licenceUses: [LicenceUseRun] = [], releases: [String: ProductRelease] = [:]) {
         self.lineage = lineage
         self.serial = serial
         self.resources = resources
@@ -30,6 +33,7 @@ public struct Snapshot: Sendable {
         self.batches = batches
         self.autoNameNext = autoNameNext
         self.licenceUses = licenceUses
+        self.releases = releases
     }
 
     public static let empty = Snapshot(lineage: "", serial: 0)

@@ -92,6 +92,28 @@ enum StateSchema {
                 CREATE INDEX licence_use_owner ON licence_use (owner);
                 """)
         }
+        // The release state machine (spec/02 §2.2): each product's state, how it was released and
+        // its last review. Products applied before it stay as their `released` attribute says,
+        // released directly (the only way there was).
+        migrator.registerMigration("v4-product-release") { db in
+            try db.execute(sql: """
+                CREATE TABLE product_release (
+                    product       TEXT NOT NULL PRIMARY KEY,
+                    state         TEXT NOT NULL CHECK (state IN ('developing', 'underReview', 'released')),
+                    released_via  TEXT CHECK (released_via IN ('direct', 'review')),
+                    review_result TEXT CHECK (review_result IN ('approved', 'rejected')),
+                    review_reason TEXT,
+                    review_at     TEXT,
+                    CHECK ((state = 'released') = (released_via IS NOT NULL)),
+                    CHECK ((review_result IS NULL) = (review_at IS NULL))
+                );
+                INSERT INTO product_release (product, state, released_via)
+                    SELECT name,
+                           CASE WHEN json_extract(attributes, '$.spec.released') = 1 THEN 'released' ELSE 'developing' END,
+                           CASE WHEN json_extract(attributes, '$.spec.released') = 1 THEN 'direct' END
+                    FROM resources WHERE kind = 'Product';
+                """)
+        }
         return migrator
     }
 }

@@ -12,15 +12,20 @@ public struct StateWrite: Sendable {
     public var licenceRuns: [String: [LicenceUseRun]]
     /// Deleted instances: their codes go with them.
     public var droppedLicenceInstances: [String]
+    /// Per product (metadata name): its release state after the write. A deleted product's row
+    /// goes with it.
+    public var releases: [String: ProductRelease]
 
     public init(upserts: [StoredResource] = [], deletes: [Address] = [], batches: [NewBatch] = [], summary: ApplySummary,
-                licenceRuns: [String: [LicenceUseRun]] = [:], droppedLicenceInstances: [String] = []) {
+                licenceRuns: [String: [LicenceUseRun]] = [:], droppedLicenceInstances: [String] = [],
+                releases: [String: ProductRelease] = [:]) {
         self.upserts = upserts
         self.deletes = deletes
         self.batches = batches
         self.summary = summary
         self.licenceRuns = licenceRuns
         self.droppedLicenceInstances = droppedLicenceInstances
+        self.releases = releases
     }
 }
 

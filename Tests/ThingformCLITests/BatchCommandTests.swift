@@ -19,7 +19,7 @@ final class BatchCommandTests: XCTestCase {
 
     override func setUpWithError() throws {
         cli = try CLIRunner()
-        // A batch's devices take activation codes (spec/02 §4): the instance has some.
+        // Batch devices take activation codes (spec/02 §4): the instance holds enough of them.
         try cli.write("m/instance.yaml", CLIFixtures.instance.replacingOccurrences(
             of: "spec: {type: public}", with: "spec: {type: public, licences: {device: {nonBluetooth: [{count: 10}]}}}"))
         try cli.write("m/lamp.yaml", CLIFixtures.product(released: true) + "---\n" + CLIFixtures.thingModel())

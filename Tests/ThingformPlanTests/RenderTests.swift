@@ -55,13 +55,13 @@ final class RenderTests: XCTestCase {
     func testTextRendersPublishAsOneLine() {
         let state = Fixture.snapshot(Fixture.load(Fixture.text()).desired)
         let out = TextRenderer.render(Fixture.plan(Fixture.text("released: true"), against: state), color: false)
-        XCTAssertTrue(out.contains("  # Product/smart-light will be published (released)\n  > Product/smart-light: spec.released = false -> true\n"), out)
+        XCTAssertTrue(out.contains("  # Product/smart-light will be published (released)\n  > Product/smart-light: release developing → released (direct publish)\n"), out)
     }
 
     func testTextRendersUnpublishBeforeTheUpdate() {
         let state = Fixture.snapshot(Fixture.load(Fixture.text("released: true")).desired)
         let out = TextRenderer.render(Fixture.plan(Fixture.text("released: false\ndescription: 客厅"), against: state), color: false)
-        let unpublish = out.range(of: "  < Product/smart-light: spec.released = true -> false\n")
+        let unpublish = out.range(of: "  < Product/smart-light: release released → developing (cancel publishing)\n")
         let update = out.range(of: "      ~ spec.description = \"\" -> \"客厅\"\n")
         XCTAssertNotNil(unpublish, out)
         XCTAssertNotNil(update, out)

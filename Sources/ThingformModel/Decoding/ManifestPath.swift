@@ -7,4 +7,9 @@ public enum ManifestPath {
         guard let slash = manifest.lastIndex(of: "/") else { return path }
         return String(manifest[..<slash]) + "/" + path
     }
+
+    /// The last extension of the path's file name, lowercased (`report.tar.GZ` → `gz`); nil without one.
+    public static func fileExtension(_ path: String) -> String? {
+        path.split(separator: "/").last.flatMap { $0.contains(".") ? $0.split(separator: ".").last : nil }.map { $0.lowercased() }
+    }
 }

@@ -20,6 +20,8 @@ extension InstanceSpec {
                 ("valueAdded", .object(AdvancedFeature.valueAddedLicensed.map { ($0.rawValue, .array(deviceLot)) })),
             ]))),
             ("licencePolicy", .object([("releaseOnDelete", .enumeration(ReleasePolicy.allCases.map(\.rawValue)))])),
+            ("review", .described("public only: who approves applications for release (spec/02 §2.2)", .object([("policy", .enumeration(ReleaseReview.policies))]))),
+            ("massProduction", .described("public only: whether device batches need a released product (spec/02 §2.5)", .object([("requireRelease", .boolean)]))),
         ], required: ["type"])
     }
 

@@ -3,7 +3,7 @@
 public struct InstanceSpec: ResourceSpec {
     public static let kind = Kind.instance
     public static let fields = ["type", "remark", "region", "edition", "units", "expiresAt", "entitlements", "limits",
-                                "licences", "licencePolicy"]
+                                "licences", "licencePolicy", "review", "massProduction"]
     public static let editions = ["starter", "standard", "highPerformance"]
     public static let limitKeys = ["registeredDevices", "onlineDevices", "messageTps", "perDeviceTps", "forwardTps"]
 
@@ -20,6 +20,10 @@ public struct InstanceSpec: ResourceSpec {
     /// Public only: the activation codes (spec/02 §4.5) and what deletion does with them (§4.3).
     public var licences: LicencePools
     public var releaseOnDelete: ReleasePolicy
+    /// Public only (spec/02 §2.2, §2.5): approve applications for release at once instead of
+    /// waiting for `thingform review`, and whether device batches need a released product.
+    public var autoApproveReview = false
+    public var massProductionRequiresRelease = true
 
     /// 设备注册数上限 per unit (spec/01 §2.4, seed L287): starter 5000, standard and high
     /// performance 100000.
@@ -58,6 +62,8 @@ public struct InstanceSpec: ResourceSpec {
         }
         let licencesNode = r.node("licences", &ctx)
         let policyNode = r.node("licencePolicy", &ctx)
+        let reviewNode = r.node("review", &ctx)
+        let massProductionNode = r.node("massProduction", &ctx)
         licences = LicencePools()
         releaseOnDelete = .default
         r.finish(&ctx)
@@ -75,7 +81,22 @@ public struct InstanceSpec: ResourceSpec {
                 }
                 pr.finish(&ctx)
             }
+            if let n = reviewNode, var rr = MappingReader(n, path: "spec.review", what: "review", &ctx) {
+                autoApproveReview = rr.oneOf("policy", ReleaseReview.policies, code: ManifestCode.wrongType, &ctx) == "autoApprove"
+                rr.finish(&ctx)
+            }
+            if let n = massProductionNode, var mr = MappingReader(n, path: "spec.massProduction", what: "massProduction", &ctx) {
+                massProductionRequiresRelease = mr.bool("requireRelease", &ctx) ?? true
+                mr.finish(&ctx)
+            }
         case .enterprise:
+            // Enterprise products publish directly and batches never need a release (spec/03 §5.3, §7).
+            for (key, node) in [("review", reviewNode), ("massProduction", massProductionNode)] {
+                if let node {
+                    ctx.error(InstanceCode.wrongTypeField, node, "spec.\(key) is only for public instances: enterprise products publish directly and mass-produce without a release",
+                              hint: "Remove it, or set type: public")
+                }
+            }
             // Enterprise instances are billed monthly and have no activation codes (seed L222).
             for (key, node) in [("licences", licencesNode), ("licencePolicy", policyNode)] {
                 if let node {
@@ -117,6 +138,9 @@ public struct InstanceSpec: ResourceSpec {
         // existed keep their hash.
         if let l = licences.canonical { f.append(.init("licences", l)) }
         if releaseOnDelete != .default { f.append(.init("licencePolicy", .object([.init("releaseOnDelete", .string(releaseOnDelete.rawValue))]))) }
+        // Likewise only when not the default (manual review, batches need a release).
+        if autoApproveReview { f.append(.init("review", .object([.init("policy", .string("autoApprove"))]))) }
+        if !massProductionRequiresRelease { f.append(.init("massProduction", .object([.init("requireRelease", .bool(false))]))) }
         return .object(f)
     }
 

@@ -17,6 +17,10 @@ extension ProductSpec {
             ("autoCreateDevice", .boolean),
             ("lianlian", .object([("enabled", .boolean)])),
             ("released", .boolean),
+            ("release", .described("The application for release when it goes through review (lianlian.enabled or voiceAssistant on a public instance)", .object([
+                ("testReport", .described("The compressed test report relative to the manifest: .rar, .zip or .gz, at most 10 MB", .string(minLength: 1))),
+                ("acknowledgements", .array(.enumeration(ReleaseApplication.acknowledgementKeys), unique: true)),
+            ]))),
             ("advancedFeatures", .array(.anyOf([
                 .enumeration(AdvancedFeature.allKeys),
                 .described("A feature with its message-receiving setting (aiVideoAnalysis only)", .object([

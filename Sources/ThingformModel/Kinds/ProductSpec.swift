@@ -4,7 +4,7 @@ public struct ProductSpec: ResourceSpec {
     public static let kind = Kind.product
     public static let fields = ["instance", "project", "name", "category", "categoryId", "deviceType", "communication",
                                 "gatewayProtocol", "dataProtocol", "authMethod", "description", "bindingPolicy",
-                                "dynamicRegistration", "autoCreateDevice", "lianlian", "released", "advancedFeatures", "customTopics", "avBitrateMbps"]
+                                "dynamicRegistration", "autoCreateDevice", "lianlian", "released", "release", "advancedFeatures", "customTopics", "avBitrateMbps"]
     public static let deviceTypes = ["device", "gateway", "subdevice"]
     public static let communications = ["wifi", "cellular", "5g", "ble", "lorawan", "ethernet", "other"]
     public static let gatewayProtocols = ["zigbee", "ble", "433", "custom"]
@@ -31,6 +31,8 @@ public struct ProductSpec: ResourceSpec {
     public var autoCreateDevice: Bool
     public var lianlianEnabled: Bool?
     public var released: Bool
+    /// The application for release on the review path (spec/02 §2.3); nil when not declared.
+    public var release: ReleaseApplication?
     public var advancedFeatures: [String]
     /// Message-receiving settings by feature key (only `aiVideoAnalysis` has one, spec/06 §8.4).
     public var callbacks: [(String, FeatureCallback)] = []
@@ -90,6 +92,7 @@ public struct ProductSpec: ResourceSpec {
             lr.finish(&ctx)
         }
         released = r.bool("released", &ctx) ?? false
+        if let n = r.node("release", &ctx) { release = ReleaseApplication.read(n, &ctx) }
         advancedFeatures = []
         if let n = r.node("advancedFeatures", &ctx) {
             (advancedFeatures, callbacks) = AdvancedFeature.readProductList(n, &ctx)
@@ -118,8 +121,8 @@ public struct ProductSpec: ResourceSpec {
     }
 
     /// `customTopics` and `avBitrateMbps` appear only when they differ from the default
-    /// (`includeDefaults: false`, a bitrate other than 1), so products applied before the fields
-    /// existed keep their hash.
+    /// (`includeDefaults: false`, a bitrate other than 1), and `release` only when declared, so
+    /// products applied before the fields existed keep their hash.
     public var canonical: JSON {
         var fields: [JSON.Field] = [
             .init("instance", .string(instance)),
@@ -144,6 +147,7 @@ public struct ProductSpec: ResourceSpec {
         if !callbacks.isEmpty { fields.append(.init("callbacks", .object(callbacks.map { .init($0.0, $0.1.canonical) }))) }
         if !includeDefaultTopics { fields.append(.init("customTopics", .object([.init("includeDefaults", .bool(false))]))) }
         if avBitrate != .default { fields.append(.init("avBitrateMbps", .number(avBitrate.text))) }
+        if let release { fields.append(.init("release", release.canonical)) }
         return .object(fields)
     }
 
@@ -170,20 +174,6 @@ public enum ProductCode {
     public static let autoCreateNeedsDynamic = "E-PRD-12"
     public static let autoCreateOnPublic = "E-PRD-13"
     public static let enumValue = "E-PRD-14"
-}
-
-/// Codes for the release lock (spec/03 §7, spec/02 §2.4).
-public enum ReleaseCode {
-    /// The thing model of a released product cannot change.
-    public static let thingModel = "E-REL-01"
-    /// Dynamic registration (and auto-create) cannot be toggled while released.
-    public static let dynamicRegistration = "E-REL-02"
-    /// Product information (name, description, binding policy) cannot change while released.
-    public static let productInfo = "E-REL-03"
-    /// Custom topics (a `Topic`, or `customTopics.includeDefaults`) cannot change while released.
-    public static let customTopics = "E-REL-04"
-    /// Lianlian settings cannot change while released.
-    public static let lianlian = "E-REL-08"
 }
 
 extension Substring {

@@ -149,6 +149,12 @@ public enum Validator {
                         hint: "Remove lianlian")
             }
         }
+        // The application is read only on the review path (spec/02 §2.3); elsewhere say so rather than ignore it.
+        if let release = spec["release"], !release.isNull, ReleaseReview.triggers(product: spec, instance: instance.spec).isEmpty {
+            d.warning(ReleaseCode.applicationUnused, at: r.location(of: "spec.release"), address: a,
+                      "spec.release has no effect: \(r.address) publishes directly, its release needs no review (neither lianlian.enabled nor the voiceAssistant feature on a public instance)",
+                      hint: "Remove spec.release, or set lianlian: {enabled: true} if the product connects to the Tencent Lianlian mini program")
+        }
         let entitled = Set(instance.spec["entitlements"]?.arrayValue?.compactMap(\.stringValue) ?? [])
         for f in spec["advancedFeatures"]?.arrayValue?.compactMap(\.stringValue) ?? [] {
             if !entitled.contains(f) {

@@ -21,6 +21,8 @@ public enum MarkdownRenderer {
                 let fields: String
                 switch c.action {
                 case .create, .delete: fields = ""
+                case .publish, .unpublish:
+                    fields = c.release.map { cell($0.sentence) } ?? RenderSupport.fieldLines(c).map { "`\(cell($0.path))`" }.joined(separator: ", ")
                 default:
                     fields = RenderSupport.fieldLines(c).map { "`\(cell($0.path))`" + ($0.forces ? " (forces replacement)" : "") }
                         .joined(separator: ", ")
@@ -29,7 +31,7 @@ public enum MarkdownRenderer {
             }
             for c in plan.changes {
                 out.append("")
-                out.append("<details><summary><code>\(html(c.action.symbol)) \(html(c.address.description))</code> \(c.action.verb)</summary>")
+                out.append("<details><summary><code>\(html(c.action.symbol)) \(html(c.address.description))</code> \(RenderSupport.verb(c))</summary>")
                 out.append("")
                 let lines = diffLines(c)
                 let fence = fenceFor(lines)
@@ -39,6 +41,10 @@ public enum MarkdownRenderer {
                 out.append("")
                 out.append("</details>")
             }
+        }
+        if !plan.notices.isEmpty {
+            out.append("")
+            out.append(contentsOf: plan.notices.map { "- `\(cell($0.address.description))`: \(html($0.message))" })
         }
         if !plan.checks.isEmpty {
             out.append("")
@@ -64,6 +70,7 @@ public enum MarkdownRenderer {
     /// `- ` before and `+ ` after, one line each, as a diff viewer colours them.
     static func diffLines(_ c: Change) -> [String] {
         var out: [String] = []
+        if let step = c.release { out.append("~ \(step.sentence)") }
         switch c.action {
         case .create: out.append("+ id = \(RenderSupport.knownAfterApply)")
         case .delete: out.append("- id = \(c.id.map { JSON.string($0).compact } ?? "null")")

@@ -58,6 +58,13 @@ enum RenderSupport {
         }
     }
 
+    /// The verb of a change's heading: the action's, except for an application for release, which
+    /// does not publish by itself.
+    static func verb(_ c: Change) -> String {
+        guard let step = c.release, step.via == .review || step.to == .underReview else { return c.action.verb }
+        return step.autoApproved ? "will apply for release, approved at once (released)" : "will apply for release (under review)"
+    }
+
     /// `Plan: 1 to add, 2 to change, 0 to destroy.` or the no-changes sentence.
     static func summarySentence(_ plan: Plan) -> String {
         guard plan.hasChanges else { return "No changes. Your infrastructure matches the configuration." }

@@ -22,6 +22,10 @@ public enum TextRenderer {
             }
             out.append("")
         }
+        if !plan.notices.isEmpty {
+            for n in plan.notices { out.append("\(n.address): \(n.message)") }
+            out.append("")
+        }
         if !plan.checks.isEmpty {
             out.append("Before writing, apply will check these endpoints (Echostr handshake):")
             for h in plan.checks { out.append("  GET \(h.url) (\(h.subject)) [\(h.code)]") }
@@ -55,13 +59,17 @@ public enum TextRenderer {
 
     /// One change: the comment line, then its block.
     static func block(_ c: Change, _ p: Painter) -> [String] {
-        var out = [p.paint("  # \(c.address) \(c.action.verb)", Painter.bold)]
+        var out = [p.paint("  # \(c.address) \(RenderSupport.verb(c))", Painter.bold)]
         if let reason = c.reason, c.action == .replace || c.action == .update || c.action == .create { out.append("  # (\(reason))") }
         let head = pad(c.action.symbol)
         let sym = p.symbol(c.action.symbol)
         let headSym = String(repeating: " ", count: head.count - c.action.symbol.count) + sym
         switch c.action {
         case .publish, .unpublish:
+            if let step = c.release {
+                out.append("\(headSym) \(c.address): \(step.sentence)")
+                return out
+            }
             let line = RenderSupport.fieldLines(c).map { "\($0.path) = \(RenderSupport.inline($0.before, path: $0.path)) -> \(RenderSupport.inline($0.after, path: $0.path))" }
             out.append("\(headSym) \(c.address): " + line.joined(separator: ", "))
             return out

@@ -41,6 +41,17 @@ struct StateCommand: ParsableCommand {
             for (k, v) in r.secrets.sorted(by: { $0.key < $1.key }) {
                 print("\(k) = \(reveal ? v : "(sensitive value)")")
             }
+            if a.kind == .product {
+                // The release state machine (spec/02 §2.2, the status of §2.7).
+                let release = snapshot.release(of: a.name)
+                print("releaseState = \(release.state.rawValue)")
+                print("releasedVia  = \(release.via?.rawValue ?? "(none)")")
+                if let review = release.lastReview {
+                    print("lastReview   = \(review.result.rawValue) at \(review.at)" + (review.reason.map { ": \($0)" } ?? ""))
+                } else {
+                    print("lastReview   = (none)")
+                }
+            }
             if a.kind == .deviceBatch, let b = snapshot.batches[a.name] {
                 // The record, never its devices' secrets: those are in the output file only.
                 print("batch_id   = \(b.id) (Instance/\(b.instance))")

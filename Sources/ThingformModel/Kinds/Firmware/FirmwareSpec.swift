@@ -44,8 +44,7 @@ public struct FirmwareSpec: ResourceSpec {
         var digest: FileDigest?
         let path = r.string("file", required: true, &ctx)
         if let path, let node = r.node["file"] {
-            let ext = path.split(separator: "/").last.flatMap { $0.contains(".") ? $0.split(separator: ".").last : nil }.map { $0.lowercased() }
-            if !FirmwareSpec.extensions.contains(ext ?? "") {
+            if !FirmwareSpec.extensions.contains(ManifestPath.fileExtension(path) ?? "") {
                 ctx.error(FirmwareCode.fileExtension, node, "firmware file '\(path)' must end in one of \(FirmwareSpec.extensions.map { "." + $0 }.joined(separator: " "))",
                           hint: "Only .bin .dav .tar .gz .zip .gzip .apk .xz .pack files can be uploaded")
             } else if let d = ctx.fileDigest(path) {

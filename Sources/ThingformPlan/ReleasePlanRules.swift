@@ -33,17 +33,17 @@ extension PlanContext {
     }
 
     /// E-REL-01, 06 or 07 for a change to `product`'s thing model (`what`: "cannot change (spec.x)").
-    mutating func checkThingModelLock(_ product: String, at: SourceLocation?, address: String, _ what: String) {
+    mutating func checkThingModelLock(_ product: String, at: @autoclosure () -> SourceLocation?, address: String, _ what: String) {
         switch releaseLock(product) {
         case .none: break
         case .released:
-            diagnostics.error(ReleaseCode.thingModel, at: at, address: address,
+            diagnostics.error(ReleaseCode.thingModel, at: at(), address: address,
                               "Product/\(product) is released; its thing model \(what)", hint: unpublishHint(product))
         case .underReview:
-            diagnostics.error(ReleaseCode.underReview, at: at, address: address,
+            diagnostics.error(ReleaseCode.underReview, at: at(), address: address,
                               "Product/\(product) is under review; its thing model \(what)", hint: Self.underReviewHint(product))
         case .cannotUnpublish:
-            diagnostics.error(ReleaseCode.reviewReleased, at: at, address: address,
+            diagnostics.error(ReleaseCode.reviewReleased, at: at(), address: address,
                               "Product/\(product) was released through review; its thing model \(what): that needs an unpublish, which a reviewed release does not allow",
                               hint: Self.newProductHint)
         }

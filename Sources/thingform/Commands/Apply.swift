@@ -63,7 +63,9 @@ struct Apply: ParsableCommand {
             var applier = Applier()
             let preflight = ApplyPreflight(skipConnectivity: skipConnectivityCheck)
             applier.preflight = { plan, snapshot in preflight.checkBlocking(plan, snapshot: snapshot) }
+            let clock = PhaseClock()
             let result = try applier.apply(plan, to: store)
+            clock.lap("apply \(plan.changes.count) changes")
             for w in result.warnings { printError("Warning: \(w)") }
             for (address, id) in result.assigned.sorted(by: { $0.key < $1.key }) { print("\(address): created with id \(id)") }
             for b in result.batches {

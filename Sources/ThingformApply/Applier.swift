@@ -117,10 +117,12 @@ public struct Applier {
                 current[address] = stored
             }
         }
-        var production = BatchProduction(snapshot: snapshot, resources: current)
         var batches: [NewBatch] = []
-        for change in plan.changes where change.action == .create && change.address.kind == .deviceBatch {
-            let batch = try production.make(change.address, spec: change.after?["spec"] ?? .object([]), resources: current, ids: &ids, now: now)
+        let newBatches = plan.changes.filter { $0.action == .create && $0.address.kind == .deviceBatch }
+        // Built only when needed: it reads the device names of every Device resource.
+        var production = newBatches.isEmpty ? nil : BatchProduction(snapshot: snapshot, resources: current)
+        for change in newBatches {
+            guard let batch = try production?.make(change.address, spec: change.after?["spec"] ?? .object([]), resources: current, ids: &ids, now: now) else { continue }
             current[change.address]?.id = String(batch.record.id)
             assigned[change.address] = String(batch.record.id)
             batches.append(batch)

@@ -46,8 +46,7 @@ enum BatchOutputFile {
     /// Lowercase hex HMAC-SHA256 keyed with the decoded PSK over `ProductId + DeviceName`.
     static func signature(productId: String, deviceName: String, psk: [UInt8]) -> String {
         let mac = HMAC<SHA256>.authenticationCode(for: Array((productId + deviceName).utf8), using: SymmetricKey(data: psk))
-        let hex = Array("0123456789abcdef")
-        return String(mac.flatMap { [hex[Int($0 >> 4)], hex[Int($0 & 0x0F)]] })
+        return Hex.lowercase(mac)
     }
 
     /// RFC 4180: a cell holding a comma, a quote or a line break is quoted, its quotes doubled.

@@ -1,4 +1,5 @@
 import Crypto
+import ThingformModel
 
 /// The platform's request signature (spec/06 §8.7, spec/04 §8.2.3): the nonce, the timestamp and
 /// the token sorted as byte strings (case-sensitive, the timestamp as text), concatenated without a
@@ -6,11 +7,7 @@ import Crypto
 public enum RequestSigner {
     public static func signature(token: String, nonce: String, timestamp: String) -> String {
         let parts = [nonce, timestamp, token].sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
-        let digest = Insecure.SHA1.hash(data: Array(parts.joined().utf8))
-        return digest.map { byte in
-            let h = String(byte, radix: 16)
-            return h.count == 1 ? "0" + h : h
-        }.joined()
+        return Hex.lowercase(Insecure.SHA1.hash(data: Array(parts.joined().utf8)))
     }
 
     /// 16 characters of `[A-Za-z0-9]`, the length of every Nonce and Echostr in the seed.

@@ -135,7 +135,7 @@ public enum HandshakeRequirements {
                     out.append(Handshake(purpose: .ruleForwarder(forwarder: f, rules: [a.name]), url: url,
                                          token: SecretRef(canonical: http["tokenSecretRef"]),
                                          userAgent: http["userAgent"]?.stringValue ?? Handshake.ruleEngineUserAgent,
-                                         timeoutSeconds: http["timeoutSeconds"].flatMap { if case let .number(n) = $0 { return Int(n) } else { return nil } } ?? 5, exactEcho: false,
+                                         timeoutSeconds: http["timeoutSeconds"].flatMap(numberText).flatMap { Int($0) } ?? 5, exactEcho: false,
                                          insecureSkipVerify: http["tls"]?["insecureSkipVerify"]?.boolValue ?? false))
                 }
             case .product:

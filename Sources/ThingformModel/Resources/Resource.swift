@@ -46,13 +46,6 @@ public struct Resource: Sendable {
     }
 
     public static func hash(of attributes: JSON) -> String {
-        let digest = SHA256.hash(data: attributes.compactBytes)
-        var hex: [UInt8] = []
-        hex.reserveCapacity(64)
-        for b in digest {
-            hex.append(JSON.hexDigits[Int(b >> 4)])
-            hex.append(JSON.hexDigits[Int(b & 0x0F)])
-        }
-        return String(decoding: hex, as: UTF8.self)
+        Hex.lowercase(SHA256.hash(data: attributes.compactBytes))
     }
 }

@@ -24,8 +24,7 @@ public struct FileDigest: Sendable, Equatable {
         }
 
         public func finalize() -> FileDigest {
-            let hex = Array("0123456789abcdef")
-            return FileDigest(size: size, md5: String(md5.finalize().flatMap { [hex[Int($0 >> 4)], hex[Int($0 & 0x0F)]] }))
+            FileDigest(size: size, md5: Hex.lowercase(md5.finalize()))
         }
     }
 

@@ -3,7 +3,7 @@
 SHELL := /bin/bash
 export PATH := $(PATH):/opt/swift/usr/bin
 
-APT_PACKAGES := libyaml-dev libsqlite3-dev libssl-dev pkg-config
+APT_PACKAGES := libyaml-dev libsqlite3-dev libssl-dev pkg-config libmosquitto-dev mosquitto mosquitto-dev mosquitto-clients python3-venv
 STATE ?= .thingform/state.db
 BIN := .build/debug/thingform
 

@@ -19,6 +19,11 @@ let package = Package(
         .library(name: "Geofence", targets: ["Geofence"]),
         .library(name: "CAM", targets: ["CAM"]),
         .library(name: "ThingMessages", targets: ["ThingMessages"]),
+        .library(name: "DeviceAuth", targets: ["DeviceAuth"]),
+        .library(name: "ThingformRuntime", targets: ["ThingformRuntime"]),
+        .library(name: "ThingformBroker", targets: ["ThingformBroker"]),
+        // The mosquitto auth/ACL plugin (plugin API v5), loaded by the broker `thingform run` supervises.
+        .library(name: "thingform-mosquitto-auth", type: .dynamic, targets: ["MosquittoAuthPlugin"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -28,10 +33,14 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        // The runtime's HTTP edge: dynamic registration, firmware downloads, /metrics.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
     ],
     targets: [
         // libyaml's event parser (Debian's libyaml-dev): the fastest way to read 30 MB of manifests.
         .systemLibrary(name: "CYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
+        // libmosquitto (Debian's libmosquitto-dev): the runtime's MQTT client and the load generator.
+        .systemLibrary(name: "CMosquitto", pkgConfig: "libmosquitto", providers: [.apt(["libmosquitto-dev"])]),
         // The pure engines: no I/O, no database, no networking; the runtime wires them in.
         // The rule engine's SQL: lexer, parser, compiled evaluator, functions.
         .target(name: "RuleSQL"),
@@ -44,6 +53,23 @@ let package = Package(
         // Resource kinds, validation rules, diagnostics, canonical form. Pure: no I/O. Rule SQL, fence
         // geometry and CAM policies are checked with the pure engines, so a manifest and the runtime agree.
         .target(name: "ThingformModel", dependencies: ["RuleSQL", "Geofence", "CAM", .product(name: "Crypto", package: "swift-crypto")]),
+        // Device authentication and topic permissions, decided once for the broker plugin and the
+        // runtime: client ids, usernames, HMAC passwords, expiry, TLS-PSK keys, the topic ACL,
+        // gateway bind and dynamic-registration signatures. Pure: no I/O.
+        .target(name: "DeviceAuth", dependencies: ["ThingformModel", .product(name: "Crypto", package: "swift-crypto"),
+                                                   .product(name: "_CryptoExtras", package: "swift-crypto")]),
+        // The mosquitto plugin: C entry points (mosquitto-dev's plugin API v5 headers) over the
+        // Swift decisions of DeviceAuth, reading the directory file the runtime writes.
+        .target(name: "CMosquittoPlugin", path: "Sources/CMosquittoPlugin"),
+        .target(name: "MosquittoAuthPlugin", dependencies: ["CMosquittoPlugin", "DeviceAuth"]),
+        // The message pipeline shared by `run` and `replay`: thing-model checks, replies, shadows,
+        // logs, device states, gateways, time service; runtime tables behind the state store.
+        .target(name: "ThingformRuntime", dependencies: ["ThingformModel", "ThingformState", "ThingMessages", "DeviceAuth", "RuleSQL",
+                                                         .product(name: "Crypto", package: "swift-crypto")]),
+        // The broker edge: mosquitto supervised by thingform, the libmosquitto client, `run`'s loop,
+        // the HTTP endpoints (dynamic registration).
+        .target(name: "ThingformBroker", dependencies: ["ThingformRuntime", "ThingformState", "DeviceAuth", "CMosquitto",
+                                                        .product(name: "Hummingbird", package: "hummingbird")]),
         // Reading manifest files: YAML with positions, documents, parallel parsing.
         .target(name: "ThingformManifest", dependencies: ["ThingformModel", "CYAML"]),
         // The state store: protocol, SQLite backend, lock, history.
@@ -71,6 +97,7 @@ let package = Package(
         .executableTarget(name: "thingform", dependencies: [
             "ThingformModel", "ThingformManifest", "ThingformState", "ThingformPlan", "ThingformApply",
             "RuleSQL", "Geofence", "CAM", "ThingMessages", "ThingformTest", "ThingformConnectivity",
+            "DeviceAuth", "ThingformRuntime", "ThingformBroker",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "ThingformTestTests", dependencies: ["ThingformTest", "ThingformManifest"]),
@@ -90,6 +117,10 @@ let package = Package(
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
         ]),
+        .testTarget(name: "DeviceAuthTests", dependencies: ["DeviceAuth", "ThingformModel"]),
+        .testTarget(name: "ThingformRuntimeTests", dependencies: ["ThingformRuntime", "ThingformState", "ThingformManifest", "ThingformApply", "ThingformPlan"]),
+        .testTarget(name: "ThingformBrokerTests", dependencies: ["ThingformBroker", "ThingformRuntime", "ThingformState", "CMosquitto",
+                                                                 "ThingformManifest", "ThingformApply", "ThingformPlan"]),
         .testTarget(name: "ThingformCLITests", dependencies: [
             "ThingformModel", "ThingformState", "ThingformFixtures", .product(name: "Crypto", package: "swift-crypto"),
         ]),

@@ -1,0 +1,2 @@
+// libmosquitto's client API (Debian's libmosquitto-dev).
+#include <mosquitto.h>

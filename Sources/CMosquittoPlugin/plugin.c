@@ -1,0 +1,2 @@
+// Placeholder: the plugin API v5 entry points land here (mosquitto_plugin_version/init/cleanup).
+#include "CMosquittoPlugin.h"

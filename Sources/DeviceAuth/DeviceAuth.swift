@@ -1,0 +1,1 @@
+// Placeholder: device authentication and topic permissions land here.

@@ -1,0 +1,1 @@
+// Placeholder: the @_cdecl decisions the C plugin calls land here.

@@ -1,0 +1,1 @@
+// Placeholder: the broker supervisor and MQTT client land here.

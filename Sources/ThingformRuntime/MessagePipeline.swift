@@ -1,0 +1,1 @@
+// Placeholder: the message pipeline lands here.

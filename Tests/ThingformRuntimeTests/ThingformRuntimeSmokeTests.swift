@@ -1,0 +1,6 @@
+import XCTest
+@testable import ThingformRuntime
+
+final class ThingformRuntimeSmokeTests: XCTestCase {
+    func testModuleLoads() { XCTAssertTrue(true) }
+}

@@ -1,1 +1,0 @@
-// Placeholder: the broker supervisor and MQTT client land here.

@@ -69,7 +69,8 @@ let package = Package(
         // The broker edge: mosquitto supervised by thingform, the libmosquitto client, `run`'s loop,
         // the HTTP endpoints (dynamic registration).
         .target(name: "ThingformBroker", dependencies: ["ThingformRuntime", "ThingformState", "DeviceAuth", "CMosquitto",
-                                                        .product(name: "Hummingbird", package: "hummingbird")]),
+                                                        .product(name: "Hummingbird", package: "hummingbird"),
+                                                        .product(name: "Crypto", package: "swift-crypto")]),
         // Reading manifest files: YAML with positions, documents, parallel parsing.
         .target(name: "ThingformManifest", dependencies: ["ThingformModel", "CYAML"]),
         // The state store: protocol, SQLite backend, lock, history.
@@ -120,7 +121,8 @@ let package = Package(
         .testTarget(name: "DeviceAuthTests", dependencies: ["DeviceAuth", "ThingformModel"]),
         .testTarget(name: "ThingformRuntimeTests", dependencies: ["ThingformRuntime", "ThingformState", "ThingformManifest", "ThingformApply", "ThingformPlan"]),
         .testTarget(name: "ThingformBrokerTests", dependencies: ["ThingformBroker", "ThingformRuntime", "ThingformState", "CMosquitto",
-                                                                 "ThingformManifest", "ThingformApply", "ThingformPlan"]),
+                                                                 "ThingformManifest", "ThingformApply", "ThingformPlan"],
+                    exclude: ["Fixtures"]),
         .testTarget(name: "ThingformCLITests", dependencies: [
             "ThingformModel", "ThingformState", "ThingformFixtures", .product(name: "Crypto", package: "swift-crypto"),
         ]),

@@ -1,0 +1,126 @@
+import Foundation
+import XCTest
+@testable import ThingformBroker
+
+final class BrokerSupervisorTests: XCTestCase {
+    private var folders: [URL] = []
+    private var brokers: [BrokerSupervisor] = []
+
+    override func tearDown() {
+        brokers.forEach { $0.stop() }
+        folders.forEach { try? FileManager.default.removeItem(at: $0) }
+    }
+
+    private func start(mqtts: Bool = false, configure: (inout BrokerConfiguration) -> Void = { _ in }) throws -> BrokerSupervisor {
+        let (broker, folder) = try startAnonymousBroker(name: "supervisor", mqtts: mqtts, configure: configure)
+        brokers.append(broker)
+        folders.append(folder)
+        return broker
+    }
+
+    func testConfigurationHasBothListenersThePluginAndNoAnonymousClients() {
+        let run = URL(fileURLWithPath: "/srv/state/run")
+        let configuration = BrokerConfiguration(listenHost: "127.0.0.1", mqttPort: 1883, mqttsPort: 8883, runDirectory: run,
+                                                plugin: .init(library: "/opt/libthingform-mosquitto-auth.so",
+                                                              directoryFile: "/srv/state/run/directory.json"))
+        let lines = configuration.render().split(separator: "\n").map(String.init)
+        for expected in ["per_listener_settings false", "allow_anonymous false", "persistence false", "user root",
+                         "log_dest file /srv/state/run/mosquitto.log", "max_packet_size 65536",
+                         "plugin /opt/libthingform-mosquitto-auth.so",
+                         "plugin_opt_directory /srv/state/run/directory.json",
+                         "plugin_opt_admin_client_prefix thingform-",
+                         "listener 1883 127.0.0.1", "listener 8883 127.0.0.1",
+                         "psk_hint thingform", "use_identity_as_username true"] {
+            XCTAssertTrue(lines.contains(expected), "missing `\(expected)`")
+        }
+        // The PSK options belong to the 8883 listener, after its `listener` line.
+        XCTAssertGreaterThan(lines.firstIndex(of: "psk_hint thingform")!, lines.firstIndex(of: "listener 8883 127.0.0.1")!)
+        XCTAssertLessThan(lines.firstIndex(of: "plugin /opt/libthingform-mosquitto-auth.so")!, lines.firstIndex(of: "listener 1883 127.0.0.1")!)
+    }
+
+    func testStartsAcceptsClientsAndStops() throws {
+        let broker = try start()
+        let port = broker.configuration.mqttPort
+        let client = try MQTTClient(options: .init(port: port, clientId: "c"))
+        try client.connect()
+        client.disconnect()
+        XCTAssertTrue(FileManager.default.fileExists(atPath: broker.configuration.pidFile.path))
+        broker.stop()
+        XCTAssertFalse(BrokerSupervisor.acceptsConnections(host: "127.0.0.1", port: port))
+        XCTAssertFalse(FileManager.default.fileExists(atPath: broker.configuration.pidFile.path))
+        XCTAssertTrue(try String(contentsOf: broker.configuration.logFile, encoding: .utf8).contains("mosquitto version"))
+    }
+
+    func testStaleBrokerOfAKilledRunIsEndedBeforeTheNextStarts() throws {
+        let first = try start()
+        let stalePid = try XCTUnwrap(first.pid)
+        // A second supervisor on the same run folder, as after the runtime was SIGKILLed.
+        let second = BrokerSupervisor(configuration: first.configuration)
+        brokers.append(second)
+        try second.start()
+        XCTAssertNotEqual(second.pid, stalePid)
+        XCTAssertFalse(BrokerSupervisor.isAlive(stalePid))
+        let client = try MQTTClient(options: .init(port: second.configuration.mqttPort, clientId: "c"))
+        try client.connect()
+    }
+
+    func testUnexpectedDeathIsReportedWithTheLogTail() throws {
+        let reports = Collected<BrokerError>()
+        let (plain, folder) = try startAnonymousBroker(name: "supervisor")
+        folders.append(folder)
+        plain.stop()
+        let broker = BrokerSupervisor(configuration: plain.configuration, onUnexpectedExit: { reports.append($0) })
+        brokers.append(broker)
+        try broker.start()
+        kill(try XCTUnwrap(broker.pid), SIGKILL)
+        XCTAssertTrue(eventually { !reports.all.isEmpty })
+        XCTAssertTrue(reports.all[0].description.contains("mosquitto exited unexpectedly"))
+        XCTAssertTrue(reports.all[0].logTail.contains("mosquitto version"))
+    }
+
+    func testOccupiedPortFailsNamingIt() throws {
+        let first = try start()
+        var configuration = first.configuration
+        configuration.runDirectory = configuration.runDirectory.deletingLastPathComponent().appendingPathComponent("run2")
+        let second = BrokerSupervisor(configuration: configuration)
+        brokers.append(second)
+        XCTAssertThrowsError(try second.start(timeout: 3)) { error in
+            let text = String(describing: error)
+            XCTAssertTrue(text.contains("127.0.0.1:\(configuration.mqttPort) is already in use"), text)
+        }
+    }
+
+    func testPSKListenerAcceptsTheIdentityAndKey() throws {
+        let folder = try temporaryFolder("psk")
+        folders.append(folder)
+        let pskFile = folder.appendingPathComponent("psk.txt")
+        try "ABCDEFGHIJdev001:000102030405060708090a0b0c0d0e0f\n".write(to: pskFile, atomically: true, encoding: .utf8)
+        let broker = try start(mqtts: true) { $0.pskFile = pskFile.path }
+        var options = MQTTClient.Options(port: try XCTUnwrap(broker.configuration.mqttsPort), clientId: "ABCDEFGHIJdev001",
+                                         username: "ABCDEFGHIJdev001;21010406;a1B2c;9223372036854775807")
+        options.psk = ("ABCDEFGHIJdev001", "000102030405060708090a0b0c0d0e0f")
+        let client = try MQTTClient(options: options)
+        try client.connect()
+        client.disconnect()
+        options.psk = ("ABCDEFGHIJdev001", "ffff02030405060708090a0b0c0d0e0f")
+        options.reconnect = false
+        XCTAssertThrowsError(try MQTTClient(options: options).connect(timeout: 2))
+    }
+}
+
+extension BrokerSupervisorTests {
+    func testBadConfigurationFailsWithTheLogTail() throws {
+        let (plain, folder) = try startAnonymousBroker(name: "supervisor")
+        folders.append(folder)
+        plain.stop()
+        var configuration = plain.configuration
+        configuration.plugin = .init(library: "/nonexistent/libthingform-mosquitto-auth.so", directoryFile: "/nonexistent/directory.json")
+        let broker = BrokerSupervisor(configuration: configuration)
+        brokers.append(broker)
+        XCTAssertThrowsError(try broker.start(timeout: 5)) { error in
+            let text = String(describing: error)
+            XCTAssertTrue(text.contains("mosquitto exited"), text)
+            XCTAssertTrue(text.contains("Unable to load auth plugin"), text)
+        }
+    }
+}

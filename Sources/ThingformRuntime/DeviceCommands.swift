@@ -61,9 +61,8 @@ public struct DeviceCommands {
     }
 
     static func rejection(_ check: PlatformCheck) -> RuntimeError {
-        let e = check.errors.flatMap(\.leaves)
-        let code = e.first?.code.description ?? "E-MSG"
-        return RuntimeError(.badRequest, "\(code) " + e.map { "\($0.path): \($0.code) \($0.message)" }.joined(separator: "; ") + "; nothing was sent")
+        let leaves = check.errors.flatMap(\.leaves)
+        return RuntimeError(.thingModel, leaves.map { "\($0.code) \($0.path): \($0.message)" }.joined(separator: "; ") + "; nothing was sent")
     }
 
     /// Validates, records the control as pending, publishes `{"method":"control",…}` on

@@ -10,7 +10,7 @@ extension MessagePipeline {
         guard let product = world.products[ref.productId] else { return .refused(.unknownProduct, ref.productId, kind: "thing") }
         let at = m.receivedAtMillis
         var shadow = DeviceShadow()
-        let category = m.topic.split(separator: "/")[2]
+        let category = m.topic.split(separator: "/", omittingEmptySubsequences: false)[2]
         if category == "property" {
             shadow.reported = try reported(ref, tx).mapValues(\.json)
             shadow.pendingControls = try tx.pendingControls(ref).map {

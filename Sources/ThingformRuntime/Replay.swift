@@ -16,7 +16,7 @@ public enum Replay {
 
     /// Reads one line; nil for a blank line.
     public static func message(_ line: Substring, number: Int) -> Result<InboundMessage, RuntimeError>? {
-        let text = line.trimmingCharacters(in: .whitespaces)
+        let text = line.trimmingCharacters(in: .whitespacesAndNewlines)
         if text.isEmpty { return nil }
         func bad(_ why: String) -> Result<InboundMessage, RuntimeError> {
             .failure(RuntimeError(.malformedLine, "line \(number): \(why); each line is {\"topic\",\"payload\" or \"payload_base64\",\"clientId\",\"timestamp\" (unix ms)}"))

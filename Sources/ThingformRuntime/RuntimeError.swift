@@ -24,6 +24,8 @@ public enum RuntimeCode: String, Sendable, CaseIterable, CustomStringConvertible
     case timeout = "E-RUN-10"
     /// The device answered with a non-zero code, or outputs that fail the thing model.
     case deviceFailed = "E-RUN-11"
+    /// A control or action the thing model refuses; the message starts with its E-MSG-nn code.
+    case thingModel = "E-MSG"
     /// DEVICE names no device of the state.
     case unknownDeviceName = "E-DEV-05"
     /// The device is disabled: nothing is sent.
@@ -39,5 +41,5 @@ public struct RuntimeError: Error, CustomStringConvertible, Equatable {
         self.code = code
         self.message = message
     }
-    public var description: String { "\(code) \(message)" }
+    public var description: String { code == .thingModel ? message : "\(code) \(message)" }
 }

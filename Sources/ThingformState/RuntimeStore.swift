@@ -17,7 +17,8 @@ public protocol RuntimeStore: StateStore {
     func registerRuntimeDevice(product: String, name: String, secret: String, atMillis: Int64) throws -> Bool
 
     /// Takes the `runtime` row. A row whose pid is alive on this host (`isAlive`) makes it throw
-    /// `RuntimeAlreadyRunning`; a row of a dead process, or of another host that is stale, is taken over.
+    /// `RuntimeAlreadyRunning`; a row left by a dead process is taken over (so is one of another
+    /// host: a SQLite state is local to one machine, its pid cannot be checked from here).
     func claimRuntime(_ claim: RuntimeClaim, isAlive: (Int32) -> Bool) throws
     /// Drops the row if it is still `pid`'s.
     func releaseRuntime(pid: Int32) throws

@@ -40,18 +40,20 @@ extension SQLiteStateStore: RuntimeStore {
     }
 
     public func claimRuntime(_ claim: RuntimeClaim, isAlive: (Int32) -> Bool) throws {
-        try guarded("claim runtime") {
+        let holder: RuntimeClaim? = try guarded("claim runtime") {
             try dbQueue.write { db in
                 if let holder = try Self.readRuntime(db), holder.host == claim.host, holder.pid != claim.pid, isAlive(holder.pid) {
-                    throw RuntimeAlreadyRunning(holder: holder)
+                    return holder
                 }
                 try db.execute(sql: """
                     INSERT OR REPLACE INTO runtime (slot, host, pid, started_at, mqtt_host, mqtt_port, admin_username, admin_password, run_dir)
                     VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?)
                     """, arguments: [claim.host, Int64(claim.pid), claim.startedAt, claim.mqttHost, claim.mqttPort, claim.adminUsername,
                                      claim.adminPassword, claim.runDir])
+                return nil
             }
         }
+        if let holder { throw RuntimeAlreadyRunning(holder: holder) }
     }
 
     public func releaseRuntime(pid: Int32) throws {

@@ -186,6 +186,19 @@ struct DeviceCommand: ParsableCommand {
         throw CLIError("E-RUN-09 the runtime runs (pid \(claim.pid), mqtt://\(claim.mqttHost):\(claim.mqttPort)) but this build has no MQTT publisher")
     }
 
+    /// Opens the state, resolves DEVICE, finds the publisher and sends what `body` builds.
+    static func send(_ device: String, _ options: SendOptions,
+                     _ body: (DeviceCommands, DeviceRef, DevicePublisher) throws -> DeviceCommands.Sent) throws -> (DeviceCommands, DeviceCommands.Sent) {
+        let ctx = try Context(options.stateOptions)
+        let ref = try ctx.resolve(device)
+        let commands = DeviceCommands(world: ctx.world, store: ctx.store)
+        let publisher = try publisher(ctx.store)
+        let sent: DeviceCommands.Sent
+        do { sent = try body(commands, ref, publisher) } catch let e as RuntimeError { throw CLIError(e.description) }
+        if !options.output.json { print("sent \(sent.message.text) to \(sent.message.topic)") }
+        return (commands, sent)
+    }
+
     /// Exit 0 when the device answered code 0; 1 when it answered otherwise; 4 on timeout.
     static func finish(_ answered: (code: Int64?, status: String?, extra: JSON?)?, sent: DeviceCommands.Sent, what: String, pending: String,
                        json: Bool, timeout: Double) throws {
@@ -230,16 +243,10 @@ struct DeviceCommand: ParsableCommand {
         @OptionGroup var options: SendOptions
 
         func run() throws {
-            let ctx = try Context(options.stateOptions)
-            let ref = try ctx.resolve(device)
-            let commands = DeviceCommands(world: ctx.world, store: ctx.store)
-            let publisher = try DeviceCommand.publisher(ctx.store)
-            let sent: DeviceCommands.Sent
-            do {
-                sent = try commands.control(ref, pairs: values, token: DeviceCommands.controlToken(), atMillis: LogWindow.nowMillis(), publisher: publisher)
-            } catch let e as RuntimeError { throw CLIError(e.description) }
-            if !options.output.json { print("sent \(sent.message.text) to \(sent.message.topic)") }
-            let reply = try commands.waitForControl(ref, token: sent.clientToken, timeout: options.timeout)
+            let (commands, sent) = try DeviceCommand.send(device, options) { commands, ref, publisher in
+                try commands.control(ref, pairs: values, token: DeviceCommands.controlToken(), atMillis: LogWindow.nowMillis(), publisher: publisher)
+            }
+            let reply = try commands.waitForControl(sent.device, token: sent.clientToken, timeout: options.timeout)
             try DeviceCommand.finish(reply.map { ($0.state == .cleared ? 0 : $0.code, $0.status, nil) }, sent: sent,
                                      what: "control \(sent.clientToken)", pending: "the control stays pending (the device gets it with its next get_status)",
                                      json: options.output.json, timeout: options.timeout)
@@ -260,18 +267,12 @@ struct DeviceCommand: ParsableCommand {
         @OptionGroup var options: SendOptions
 
         func run() throws {
-            let ctx = try Context(options.stateOptions)
-            let ref = try ctx.resolve(device)
-            let commands = DeviceCommands(world: ctx.world, store: ctx.store)
-            let publisher = try DeviceCommand.publisher(ctx.store)
             let now = LogWindow.nowMillis()
-            let sent: DeviceCommands.Sent
-            do {
-                sent = try commands.invoke(ref, action: action, pairs: values, token: DeviceCommands.actionToken(atMillis: now), atMillis: now,
-                                           publisher: publisher)
-            } catch let e as RuntimeError { throw CLIError(e.description) }
-            if !options.output.json { print("sent \(sent.message.text) to \(sent.message.topic)") }
-            let reply = try commands.waitForInvocation(ref, token: sent.clientToken, timeout: options.timeout)
+            let (commands, sent) = try DeviceCommand.send(device, options) { commands, ref, publisher in
+                try commands.invoke(ref, action: action, pairs: values, token: DeviceCommands.actionToken(atMillis: now), atMillis: now,
+                                    publisher: publisher)
+            }
+            let reply = try commands.waitForInvocation(sent.device, token: sent.clientToken, timeout: options.timeout)
             try DeviceCommand.finish(reply.map { ($0.state == .succeeded ? 0 : ($0.code == 0 ? -1 : $0.code), $0.status, $0.response.flatMap(JSON.parse)) },
                                      sent: sent, what: "action \(action) \(sent.clientToken)", pending: "the invocation stays pending",
                                      json: options.output.json, timeout: options.timeout)

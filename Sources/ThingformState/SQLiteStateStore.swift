@@ -142,7 +142,7 @@ public final class SQLiteStateStore: StateStore {
     }
 
     /// Runs `body`, turning anything but a `StateError` into `StateError.unavailable` naming the path.
-    private func guarded<T>(_ what: String, _ body: () throws -> T) throws -> T {
+    func guarded<T>(_ what: String, _ body: () throws -> T) throws -> T {
         do {
             return try body()
         } catch let error as StateError {

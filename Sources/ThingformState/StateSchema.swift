@@ -114,6 +114,9 @@ enum StateSchema {
                     FROM resources WHERE kind = 'Product';
                 """)
         }
+        // The runtime's tables (device states, shadows, history, pending controls, action
+        // invocations, device logs, runtime gateway bindings, the running runtime): see RuntimeSchema.
+        migrator.registerMigration("v5-runtime") { db in try RuntimeSchema.create(db) }
         return migrator
     }
 }

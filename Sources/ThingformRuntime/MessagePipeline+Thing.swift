@@ -1,0 +1,102 @@
+import ThingformModel
+import ThingformState
+import ThingMessages
+
+/// `$thing/up/…`: the thing-model protocol. ThingMessages decides; this applies its decision to
+/// the runtime tables and sends its reply.
+extension MessagePipeline {
+    func thing(_ m: InboundMessage, _ ref: DeviceRef, _ tx: RuntimeTransaction) throws -> PipelineResult {
+        if let refusal = try admit(m, ref, kind: "thing", allowGateway: true, tx) { return refusal }
+        guard let product = world.products[ref.productId] else { return .refused(.unknownProduct, ref.productId, kind: "thing") }
+        let at = m.receivedAtMillis
+        var shadow = DeviceShadow()
+        let category = m.topic.split(separator: "/", omittingEmptySubsequences: false)[2]
+        if category == "property" {
+            shadow.reported = try reported(ref, tx).mapValues(\.json)
+            shadow.pendingControls = try tx.pendingControls(ref).map {
+                DeviceShadow.PendingControl(clientToken: $0.clientToken, params: JSON.parse($0.params)?.fields ?? [])
+            }
+        } else if category == "action" {
+            for i in try tx.pendingInvocations(ref) { shadow.pendingActions[i.clientToken] = i.actionId }
+        }
+        let check = product.validator.check(topic: m.topic, payload: m.payload, deviceName: ref.deviceName, state: shadow)
+        try logContent(ref, m.topic, "up", m.payload, at, tx)
+        try logDiagnostics(ref, m.topic, check.diagnostics, at, tx)
+        let kind = check.method ?? check.kind.rawValue
+        var result = PipelineResult(outcome: .accepted, kind: kind, device: ref, notes: check.diagnostics.map(\.description))
+
+        switch check.kind {
+        case .rejected:
+            let first = check.diagnostics.first
+            result.outcome = .rejected(code: first?.code?.description ?? "E-MSG", reason: first?.message ?? "refused")
+            return result
+        case .report:
+            try store(check.accepted.properties, ref, at, tx)
+        case .reportInfo:
+            if let info = check.accepted.info { try tx.setInfo(ref, info: JSON.object(info).compact, at: at) }
+        case .controlReply:
+            if let r = check.accepted.controlReply {
+                if r.matchedPending {
+                    try tx.answerControl(ref, token: r.clientToken, code: r.code, status: r.status, at: at)
+                } else {
+                    result.outcome = .logged("control reply \(r.clientToken) matches no pending control")
+                }
+            }
+        case .clearControl:
+            try tx.clearControls(ref, at: at)
+        case .getStatus:
+            break
+        case .eventPost, .eventsPost:
+            for e in check.accepted.events {
+                try tx.appendEvent(DeviceEventRecord(device: ref, eventId: e.eventId, type: e.type.rawValue, params: JSON.object(e.params).compact,
+                                                     deviceTime: e.timestampMillis, at: at))
+            }
+        case .actionReply:
+            if let a = check.accepted.actionResult {
+                try tx.answerInvocation(ref, token: a.clientToken, succeeded: a.succeeded, code: a.code, status: a.status,
+                                        response: JSON.object(a.response).compact, at: at)
+                if !a.succeeded {
+                    result.notes.append("action \(a.actionId) failed: code \(a.code)\(a.errors.isEmpty ? "" : ", " + a.errors.map(\.description).joined(separator: "; "))")
+                }
+            } else {
+                result.outcome = .logged("action reply \(check.clientToken ?? "") matches no pending action")
+            }
+        case .raw, .service:
+            result.outcome = .logged("\(check.kind.rawValue) payloads are stored as content logs")
+        case .downlink:
+            return .refused(.topicNotServed, "a downlink topic", kind: kind, device: ref)
+        }
+        if let reply = check.reply {
+            result.replyCode = reply.code
+            result.outbound.append(try send(ref, reply.topic, reply.bytes, at, tx))
+            if reply.code != 0 {
+                let first = check.errors.first
+                result.outcome = .rejected(code: first?.code.description ?? "E-MSG", reason: reply.payload["status"]?.stringValue ?? "")
+            }
+        }
+        return result
+    }
+
+    /// Accepted report values: history always, the shadow's latest value and its change time.
+    func store(_ properties: [JSON.Field], _ ref: DeviceRef, _ at: Int64, _ tx: RuntimeTransaction) throws {
+        guard !properties.isEmpty else { return }
+        var latest = try reported(ref, tx)
+        for f in properties {
+            let text = f.value.compact
+            try tx.appendHistory(ref, property: f.name, value: text, at: at)
+            let changedAt = latest[f.name].flatMap { $0.text == text ? $0.changedAt : nil } ?? at
+            try tx.setShadow(ref, ShadowProperty(property: f.name, value: text, changedAt: changedAt, reportedAt: at))
+            latest[f.name] = CachedValue(json: f.value, text: text, changedAt: changedAt)
+        }
+        reportedCache[ref] = latest
+    }
+
+    /// The latest reported values of a device (cached after the first read).
+    func reported(_ ref: DeviceRef, _ tx: RuntimeTransaction) throws -> [String: CachedValue] {
+        if let cached = reportedCache[ref] { return cached }
+        var values: [String: CachedValue] = [:]
+        for p in try tx.shadow(ref) { values[p.property] = CachedValue(json: JSON.parse(p.value) ?? .string(p.value), text: p.value, changedAt: p.changedAt) }
+        reportedCache[ref] = values
+        return values
+    }
+}

@@ -1,1 +1,0 @@
-// Placeholder: the @_cdecl decisions the C plugin calls land here.

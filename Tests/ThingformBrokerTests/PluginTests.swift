@@ -32,11 +32,12 @@ final class PluginTests: XCTestCase {
         broker?.stop()
     }
 
-    static func directory(without removed: String? = nil) -> DeviceDirectory {
+    static func directory(without removed: String? = nil, adding added: String? = nil) -> DeviceDirectory {
         var devices: [String: DeviceDirectory.Device] = ["dev001": .init(secret: secret), "dev002": .init(secret: secret),
                                                          "off01": .init(secret: secret, enabled: false)]
         if let removed { devices[removed] = nil }
-        return DeviceDirectory(serial: removed == nil ? 1 : 2, generatedAt: 0, adminUsername: "thingform-admin", adminPasswordSHA256: adminPasswordSHA256,
+        if let added { devices[added] = .init(secret: secret) }
+        return DeviceDirectory(serial: removed == nil && added == nil ? 1 : 2, generatedAt: 0, adminUsername: "thingform-admin", adminPasswordSHA256: adminPasswordSHA256,
                                products: ["ABCDEFGHIJ": .init(name: "smart-light", devices: devices)])
     }
 
@@ -118,5 +119,19 @@ final class PluginTests: XCTestCase {
         // And it cannot come back.
         let again = try broker.run("mosquitto_pub", Self.deviceLogin("ABCDEFGHIJdev002") + ["-t", "x", "-m", "{}"])
         XCTAssertTrue(again.stderr.contains("not authorised"), again.stderr)
+    }
+
+    // An apply while the broker runs: a new device connects without a restart, and a file that
+    // cannot be read (half written, say) keeps the directory the plugin has.
+    func testDirectoryChangesApplyWithoutRestart() throws {
+        let before = try broker.run("mosquitto_pub", Self.deviceLogin("ABCDEFGHIJdev003") + ["-t", "x", "-m", "{}"])
+        XCTAssertTrue(before.stderr.contains("not authorised"), before.stderr)
+        try broker.writeDirectory(Self.directory(adding: "dev003"))
+        let after = try broker.run("mosquitto_pub", Self.deviceLogin("ABCDEFGHIJdev003") + ["-t", "$thing/up/property/ABCDEFGHIJ/dev003", "-m", "{}"])
+        XCTAssertEqual(after.status, 0, after.stderr)
+        try Data("{\"serial\":".utf8).write(to: broker.directoryFile)
+        let kept = try broker.run("mosquitto_pub", Self.deviceLogin("ABCDEFGHIJdev003") + ["-t", "$thing/up/property/ABCDEFGHIJ/dev003", "-m", "{}"])
+        XCTAssertEqual(kept.status, 0, kept.stderr)
+        XCTAssertTrue(PluginBroker.waitUntil(seconds: 2) { ((try? String(contentsOf: self.broker.logFile, encoding: .utf8)) ?? "").contains("keeping directory serial 2") })
     }
 }

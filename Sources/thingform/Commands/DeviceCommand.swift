@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import ThingformModel
+import ThingformBroker
 import ThingformRuntime
 import ThingformState
 
@@ -182,8 +183,11 @@ struct DeviceCommand: ParsableCommand {
         guard let claim = try store.currentRuntime() else {
             throw CLIError("E-RUN-09 no runtime runs on this state: start `thingform run` first (device control and invoke publish through its broker)")
         }
-        // The libmosquitto publisher is ThingformBroker's (integration with the broker branch).
-        throw CLIError("E-RUN-09 the runtime runs (pid \(claim.pid), mqtt://\(claim.mqttHost):\(claim.mqttPort)) but this build has no MQTT publisher")
+        do {
+            return try MQTTDevicePublisher(claim: claim)
+        } catch {
+            throw CLIError("E-RUN-09 the runtime (pid \(claim.pid)) does not answer on mqtt://\(claim.mqttHost):\(claim.mqttPort): \(error)")
+        }
     }
 
     /// Opens the state, resolves DEVICE, finds the publisher and sends what `body` builds.

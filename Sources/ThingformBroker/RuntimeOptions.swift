@@ -1,0 +1,49 @@
+import Foundation
+
+/// What `thingform run` was asked for: where the state is, where to listen, where to keep the
+/// broker's files.
+public struct RuntimeOptions: Sendable {
+    public var statePath: String
+    public var listenHost: String
+    public var mqttPort: Int
+    /// nil: no TLS-PSK listener.
+    public var mqttsPort: Int?
+    /// nil: no HTTP edge.
+    public var httpPort: Int?
+    public var runDirectory: URL
+    public var pluginPath: String
+    /// How often the state serial is polled for applies made while running.
+    public var pollInterval: TimeInterval = 0.2
+
+    public init(statePath: String, listenHost: String = "127.0.0.1", mqttPort: Int = 1883, mqttsPort: Int? = 8883,
+                httpPort: Int? = 80, runDirectory: URL? = nil, pluginPath: String) {
+        self.statePath = statePath
+        self.listenHost = listenHost
+        self.mqttPort = mqttPort
+        self.mqttsPort = mqttsPort
+        self.httpPort = httpPort
+        self.runDirectory = runDirectory ?? Self.defaultRunDirectory(statePath: statePath)
+        self.pluginPath = pluginPath
+    }
+
+    /// `run/` next to the state file: `.thingform/state.db` → `.thingform/run`.
+    public static func defaultRunDirectory(statePath: String) -> URL {
+        URL(fileURLWithPath: statePath).standardizedFileURL.deletingLastPathComponent().appendingPathComponent("run", isDirectory: true)
+    }
+
+    public var directoryFile: URL { runDirectory.appendingPathComponent("directory.json") }
+
+    public var brokerConfiguration: BrokerConfiguration {
+        BrokerConfiguration(listenHost: listenHost, mqttPort: mqttPort, mqttsPort: mqttsPort, runDirectory: runDirectory,
+                            plugin: .init(library: pluginPath, directoryFile: directoryFile.path,
+                                          adminClientPrefix: RuntimeServer.adminClientPrefix))
+    }
+
+    /// The line `run` prints once devices can connect.
+    public var readyLine: String {
+        var endpoints = ["mqtt://\(listenHost):\(mqttPort)"]
+        if let mqttsPort { endpoints.append("mqtts (TLS-PSK)://\(listenHost):\(mqttsPort)") }
+        if let httpPort { endpoints.append("http://\(listenHost):\(httpPort)") }
+        return "thingform run: ready — \(endpoints.joined(separator: ", ")) (state \(statePath))"
+    }
+}

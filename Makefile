@@ -6,8 +6,16 @@ export PATH := $(PATH):/opt/swift/usr/bin
 APT_PACKAGES := libyaml-dev libsqlite3-dev libssl-dev pkg-config libmosquitto-dev mosquitto mosquitto-dev mosquitto-clients python3-venv
 STATE ?= .thingform/state.db
 BIN := .build/debug/thingform
+# The Python device SDK from PyPI for the runtime's device tests and the README's walk-through.
+VENV := .venv-sdk
+# `make run`'s ports: the SDKs' own MQTT ports; HTTP on 80 (what unmodified SDKs call for dynamic
+# registration and firmware) when root, else 8080. Override: make run HTTP_PORT=8081 MQTT_PORT=1884
+LISTEN ?= 127.0.0.1
+MQTT_PORT ?= 1883
+MQTTS_PORT ?= 8883
+HTTP_PORT ?= $(shell [ "$$(id -u)" -eq 0 ] && echo 80 || echo 8080)
 
-.PHONY: deps build run test bench schemas clean
+.PHONY: deps build plugin venv run test bench schemas clean
 
 ## deps: install the system libraries that are missing (libyaml for the YAML reader, SQLite, OpenSSL headers).
 deps:
@@ -22,15 +30,31 @@ deps:
 build: deps
 	swift build --product thingform
 
-## run: build, then plan and apply manifests/ to the embedded default state store. The example
-## webhook (ops.example.com) cannot answer the Echostr handshake from here: it is skipped, with a warning.
-run: build
+## plugin: the mosquitto auth/ACL plugin, next to the CLI (.build/debug/libthingform-mosquitto-auth.so).
+plugin: deps
+	swift build --product thingform-mosquitto-auth
+
+## venv: $(VENV) with the Python device SDK (tencent-iot-device 1.0.0). Its pycrypto pin does not
+## build on Python 3.11: the SDK goes in --no-deps, with paho-mqtt 1.5.1 and pycryptodome.
+venv: $(VENV)/.installed
+$(VENV)/.installed: deps
+	python3 -m venv $(VENV)
+	$(VENV)/bin/pip install -q paho-mqtt==1.5.1 pycryptodome
+	$(VENV)/bin/pip install -q --no-deps tencent-iot-device==1.0.0
+	touch $@
+
+## run: build, apply manifests/ to the embedded default state store, then run the platform runtime
+## in the foreground (broker on $(LISTEN):$(MQTT_PORT) and TLS-PSK $(MQTTS_PORT), HTTP $(HTTP_PORT));
+## Ctrl-C stops it. The example webhook (ops.example.com) cannot answer the Echostr handshake from
+## here: it is skipped, with a warning.
+run: build plugin
 	$(BIN) validate manifests
 	$(BIN) apply manifests --auto-approve --skip-connectivity-check --state $(STATE)
-	@echo; echo "A second plan right after the apply:"; $(BIN) plan manifests --state $(STATE) --detailed-exitcode
+	exec $(BIN) run --state $(STATE) --listen $(LISTEN) --mqtt-port $(MQTT_PORT) --mqtts-port $(MQTTS_PORT) --http-port $(HTTP_PORT)
 
-## test: every test (unit, CLI, kill test).
-test: deps
+## test: every test (unit, CLI, kill test, the runtime with the Python SDK device).
+test: deps venv
+	swift build --product thingform-mosquitto-auth
 	swift build --build-tests
 	@set -o pipefail; swift test --skip-build --disable-swift-testing 2>&1 | tee .build/test.log
 	@# The plain closing line CI reads: N passed, N failed.
@@ -47,4 +71,4 @@ schemas: deps
 	swift run thingform schemas --out schemas
 
 clean:
-	rm -rf .build .thingform Benchmarks/.build
+	rm -rf .build .thingform Benchmarks/.build $(VENV)

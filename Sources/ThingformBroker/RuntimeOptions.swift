@@ -39,11 +39,11 @@ public struct RuntimeOptions: Sendable {
                                           adminClientPrefix: RuntimeServer.adminClientPrefix))
     }
 
-    /// The line `run` prints once devices can connect.
-    public var readyLine: String {
+    /// The line `run` prints once devices can connect, naming only what is served.
+    public func readyLine(httpServed: Bool) -> String {
         var endpoints = ["mqtt://\(listenHost):\(mqttPort)"]
         if let mqttsPort { endpoints.append("mqtts (TLS-PSK)://\(listenHost):\(mqttsPort)") }
-        if let httpPort { endpoints.append("http://\(listenHost):\(httpPort)") }
+        if let httpPort, httpServed { endpoints.append("http://\(listenHost):\(httpPort)") }
         return "thingform run: ready — \(endpoints.joined(separator: ", ")) (state \(statePath))"
     }
 }

@@ -64,7 +64,11 @@ public final class RuntimeServer: @unchecked Sendable {
             try broker.start()
             try connectAdmin()
             startPolling()
-            return options.readyLine
+            if let httpPort = options.httpPort {
+                // Dynamic registration (spec/07 §7) is not served yet: say so rather than list it.
+                log("thingform run: the HTTP edge (dynamic registration) is not implemented yet; --http-port \(httpPort) is not served")
+            }
+            return options.readyLine(httpServed: false)
         } catch {
             shutdown()
             throw error

@@ -46,11 +46,7 @@ final class RuntimeEndToEndTests: XCTestCase {
         p.standardInput = stdin
         p.standardOutput = stdout
         p.standardError = FileHandle.nullDevice
-        let lines = Collected<String>()
-        stdout.fileHandleForReading.readabilityHandler = { handle in
-            let data = handle.availableData
-            if !data.isEmpty { lines.append(String(decoding: data, as: UTF8.self)) }
-        }
+        let lines = collectOutput(of: stdout)
         try p.run()
         return (p, stdin, lines)
     }

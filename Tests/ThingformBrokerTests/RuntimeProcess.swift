@@ -22,8 +22,7 @@ final class RuntimeProcess {
     let mqttPort = freePort()
     let mqttsPort = freePort()
     private(set) var process: Process?
-    private let output = Collected<String>()
-    private var buffer = ""
+    private var output = Collected<String>()
 
     init(manifests: URL = RuntimeProcess.fixtures.appendingPathComponent("manifests")) throws {
         guard FileManager.default.isExecutableFile(atPath: Self.binary.path) else {
@@ -84,11 +83,7 @@ final class RuntimeProcess {
         p.standardOutput = pipe
         p.standardError = pipe
         p.standardInput = FileHandle.nullDevice
-        let output = self.output
-        pipe.fileHandleForReading.readabilityHandler = { handle in
-            let data = handle.availableData
-            if !data.isEmpty { output.append(String(decoding: data, as: UTF8.self)) }
-        }
+        output = collectOutput(of: pipe)
         try p.run()
         process = p
         guard eventually(timeout: timeout, { self.text.contains("thingform run: ready") || !p.isRunning }), p.isRunning else {

@@ -62,3 +62,13 @@ func startAnonymousBroker(name: String, mqtts: Bool = false,
     try broker.start()
     return (broker, folder)
 }
+
+/// Everything written to `pipe`, collected as it arrives (a child nobody reads must not block on a full pipe).
+func collectOutput(of pipe: Pipe) -> Collected<String> {
+    let collected = Collected<String>()
+    pipe.fileHandleForReading.readabilityHandler = { handle in
+        let data = handle.availableData
+        if !data.isEmpty { collected.append(String(decoding: data, as: UTF8.self)) }
+    }
+    return collected
+}

@@ -119,7 +119,7 @@ let package = Package(
         ]),
         .testTarget(name: "DeviceAuthTests", dependencies: ["DeviceAuth", "ThingformModel"]),
         .testTarget(name: "ThingformRuntimeTests", dependencies: ["ThingformRuntime", "ThingformState", "ThingformManifest", "ThingformApply", "ThingformPlan"]),
-        .testTarget(name: "ThingformBrokerTests", dependencies: ["ThingformBroker", "ThingformRuntime", "ThingformState", "CMosquitto",
+        .testTarget(name: "ThingformBrokerTests", dependencies: ["ThingformBroker", "ThingformRuntime", "ThingformState", "CMosquitto", "DeviceAuth",
                                                                  "ThingformManifest", "ThingformApply", "ThingformPlan"]),
         .testTarget(name: "ThingformCLITests", dependencies: [
             "ThingformModel", "ThingformState", "ThingformFixtures", .product(name: "Crypto", package: "swift-crypto"),

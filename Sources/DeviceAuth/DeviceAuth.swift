@@ -1,1 +1,0 @@
-// Placeholder: device authentication and topic permissions land here.

@@ -1,3 +1,4 @@
+import DeviceAuth
 import ThingformModel
 import ThingformState
 
@@ -7,9 +8,6 @@ import ThingformState
 /// 805 expired, 806 bound to another gateway, 807 not allowed under this gateway, 808 not
 /// permitted, 809 already bound here).
 extension MessagePipeline {
-    /// How far a bind's `timestamp` may be from the receive time, in seconds.
-    static let bindWindowSeconds: Int64 = 300
-
     func gateway(_ m: InboundMessage, _ gw: DeviceRef, _ tx: RuntimeTransaction) throws -> PipelineResult {
         if let refusal = try admit(m, gw, kind: "gateway", tx) { return refusal }
         let at = m.receivedAtMillis
@@ -64,16 +62,17 @@ extension MessagePipeline {
         let boundTo = gatewayOf(sub)
         switch type {
         case "bind":
-            guard let ts = Self.integer(entry["timestamp"]), abs(at / 1000 - ts) <= Self.bindWindowSeconds else { return 805 }
-            let method = entry["signmethod"]?.stringValue ?? "hmacsha1"
-            guard BindSignature.methods.contains(method) else { return 804 }
+            guard let ts = Self.integer(entry["timestamp"]), abs(at / 1000 - ts) <= GatewayBindSignature.window else { return 805 }
+            let method = entry["signmethod"]?.stringValue ?? SignMethod.hmacsha1.rawValue
+            guard SignMethod(rawValue: method) != nil else { return 804 }
             guard let subProduct = world.products[sub.productId], subProduct.deviceType == "subdevice",
                   subProduct.instance == world.products[gw.productId]?.instance else { return 807 }
             if let boundTo { return boundTo == gw ? 809 : 806 }
-            guard let secret = device.secret, let random = Self.integer(entry["random"]),
-                  let signature = entry["signature"]?.stringValue,
-                  BindSignature.sign(secret: secret, productId: sub.productId, deviceName: sub.deviceName, random: String(random),
-                                     timestamp: String(ts), method: method) == signature else { return 803 }
+            guard let secret = device.secret, let random = Self.integer(entry["random"]), let signature = entry["signature"]?.stringValue
+            else { return 803 }
+            let check = GatewayBindSignature.verify(signature: signature, signMethod: method, productId: sub.productId, deviceName: sub.deviceName,
+                                                    secret: secret, random: random, timestamp: ts, now: at / 1000)
+            guard check == .valid else { return check.rawValue }
             let binding = GatewayBinding(gateway: gw, subDevice: sub, boundAt: at)
             try tx.bind(binding)
             runtimeBindings[sub] = binding

@@ -13,9 +13,7 @@ extension MessagePipeline {
         let category = m.topic.split(separator: "/", omittingEmptySubsequences: false)[2]
         if category == "property" {
             shadow.reported = try reported(ref, tx).mapValues(\.json)
-            shadow.pendingControls = try tx.pendingControls(ref).map {
-                DeviceShadow.PendingControl(clientToken: $0.clientToken, params: JSON.parse($0.params)?.fields ?? [])
-            }
+            shadow.pendingControls = try pendingControls(ref, tx)
         } else if category == "action" {
             for i in try tx.pendingInvocations(ref) { shadow.pendingActions[i.clientToken] = i.actionId }
         }
@@ -38,12 +36,14 @@ extension MessagePipeline {
             if let r = check.accepted.controlReply {
                 if r.matchedPending {
                     try tx.answerControl(ref, token: r.clientToken, code: r.code, status: r.status, at: at)
+                    pendingCache[ref]?.removeAll { $0.clientToken == r.clientToken }
                 } else {
                     result.outcome = .logged("control reply \(r.clientToken) matches no pending control")
                 }
             }
         case .clearControl:
             try tx.clearControls(ref, at: at)
+            pendingCache[ref] = []
         case .getStatus:
             break
         case .eventPost, .eventsPost:
@@ -89,6 +89,16 @@ extension MessagePipeline {
             latest[f.name] = CachedValue(json: f.value, text: text, changedAt: changedAt)
         }
         reportedCache[ref] = latest
+    }
+
+    /// The device's pending controls, oldest first (cached after the first read).
+    func pendingControls(_ ref: DeviceRef, _ tx: RuntimeTransaction) throws -> [DeviceShadow.PendingControl] {
+        if let cached = pendingCache[ref] { return cached }
+        let pending = try tx.pendingControls(ref).map {
+            DeviceShadow.PendingControl(clientToken: $0.clientToken, params: JSON.parse($0.params)?.fields ?? [])
+        }
+        pendingCache[ref] = pending
+        return pending
     }
 
     /// The latest reported values of a device (cached after the first read).

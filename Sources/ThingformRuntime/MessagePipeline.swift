@@ -26,6 +26,11 @@ public final class MessagePipeline {
     /// The latest reported values per device, read from the shadow table on first use: only the
     /// pipeline writes it, so it stays true until a transaction fails (then it is dropped).
     var reportedCache: [DeviceRef: [String: CachedValue]] = [:]
+    /// Pending controls per device, read on first use and kept up to date by the pipeline's own
+    /// writes; dropped when another connection commits (the CLI records controls).
+    var pendingCache: [DeviceRef: [DeviceShadow.PendingControl]] = [:]
+    /// The runtime tables' version right after the pipeline's last transaction.
+    var expectedVersion: RuntimeVersion?
 
     struct CachedValue {
         var json: JSON
@@ -65,14 +70,23 @@ public final class MessagePipeline {
     public func handle(_ inputs: [Input]) throws -> [PipelineResult] {
         do {
             return try store.runtimeTransaction { tx in
-                try inputs.map { try self.route($0, tx) }
+                let version = try tx.version()
+                if version != expectedVersion { dropCaches() }
+                let results = try inputs.map { try self.route($0, tx) }
+                expectedVersion = RuntimeVersion(external: version.external, local: version.local + 1)
+                return results
             }
         } catch {
             // The transaction rolled back: what the caches learned from it is void.
-            reportedCache = [:]
+            dropCaches()
             try? loadBindings()
             throw error
         }
+    }
+
+    func dropCaches() {
+        reportedCache = [:]
+        pendingCache = [:]
     }
 
     public func deviceConnected(productId: String, deviceName: String, clientId: String, atMillis: Int64) throws {

@@ -43,14 +43,15 @@ public enum Replay {
         return .success(InboundMessage(topic: topic, payload: payload, clientId: clientId, qos: qos, receivedAtMillis: at))
     }
 
-    /// Runs every line of `text`; `batchSize` messages per transaction.
-    public static func run(_ text: String, pipeline: MessagePipeline, batchSize: Int = 1000) throws -> [Entry] {
-        var entries: [Entry] = []
+    /// Runs every line of `text`, `batchSize` messages per transaction, handing each entry to
+    /// `each` in line order as soon as its batch committed (nothing of a big file is kept).
+    public static func run(_ text: String, pipeline: MessagePipeline, batchSize: Int = 1000, each: (Entry) throws -> Void) throws {
         var pending: [(line: Int, message: InboundMessage)] = []
+        pending.reserveCapacity(batchSize)
         func flush() throws {
             guard !pending.isEmpty else { return }
             let results = try pipeline.handle(pending.map { .message($0.message) })
-            for (p, r) in zip(pending, results) { entries.append(Entry(line: p.line, topic: p.message.topic, result: .success(r))) }
+            for (p, r) in zip(pending, results) { try each(Entry(line: p.line, topic: p.message.topic, result: .success(r))) }
             pending.removeAll(keepingCapacity: true)
         }
         var number = 0
@@ -60,13 +61,19 @@ public enum Replay {
             case nil: continue
             case let .failure(e)?:
                 try flush()
-                entries.append(Entry(line: number, topic: nil, result: .failure(e)))
+                try each(Entry(line: number, topic: nil, result: .failure(e)))
             case let .success(m)?:
                 pending.append((number, m))
                 if pending.count >= batchSize { try flush() }
             }
         }
         try flush()
+    }
+
+    /// Every entry of `text` (tests, small files).
+    public static func run(_ text: String, pipeline: MessagePipeline, batchSize: Int = 1000) throws -> [Entry] {
+        var entries: [Entry] = []
+        try run(text, pipeline: pipeline, batchSize: batchSize) { entries.append($0) }
         return entries
     }
 

@@ -33,8 +33,22 @@ public protocol RuntimeStore: StateStore {
     func prune(nowMillis: Int64) throws -> Int
 }
 
+public struct RuntimeVersion: Sendable, Equatable {
+    public var external: Int64
+    public var local: Int
+    public init(external: Int64, local: Int) {
+        self.external = external
+        self.local = local
+    }
+}
+
 /// Reads and writes of the runtime tables inside one transaction.
 public protocol RuntimeTransaction: AnyObject {
+    /// Where the runtime tables stand: another connection's commits (another process: the CLI,
+    /// a second pipeline) move `external`; every runtime transaction of this store moves `local`.
+    /// A caller whose own transaction was the only writer since it last looked sees `local + 1`.
+    func version() throws -> RuntimeVersion
+
     func status(_ device: DeviceRef) throws -> DeviceStatusRecord?
     func statuses() throws -> [DeviceStatusRecord]
     func setStatus(_ record: DeviceStatusRecord) throws

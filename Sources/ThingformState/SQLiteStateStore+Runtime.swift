@@ -6,13 +6,17 @@ import GRDB
 extension SQLiteStateStore: RuntimeStore {
     public func runtimeTransaction<T>(_ body: (RuntimeTransaction) throws -> T) throws -> T {
         try guarded("runtime write") {
-            try dbQueue.write { db in try body(SQLiteRuntimeTransaction(db)) }
+            try dbQueue.write { db in
+                let result = try body(SQLiteRuntimeTransaction(db, local: runtimeCommits))
+                runtimeCommits.add(1)
+                return result
+            }
         }
     }
 
     public func runtimeRead<T>(_ body: (RuntimeTransaction) throws -> T) throws -> T {
         try guarded("runtime read") {
-            try dbQueue.read { db in try body(SQLiteRuntimeTransaction(db)) }
+            try dbQueue.read { db in try body(SQLiteRuntimeTransaction(db, local: runtimeCommits)) }
         }
     }
 
@@ -112,7 +116,11 @@ extension SQLiteStateStore: RuntimeStore {
 /// One transaction's view of the runtime tables.
 final class SQLiteRuntimeTransaction: RuntimeTransaction {
     let db: Database
-    init(_ db: Database) { self.db = db }
+    let local: Int
+    init(_ db: Database, local: RuntimeCommitCounter) {
+        self.db = db
+        self.local = local.value
+    }
 
     private func run(_ sql: String, _ arguments: StatementArguments) throws {
         try db.cachedStatement(sql: sql).execute(arguments: arguments)
@@ -120,6 +128,10 @@ final class SQLiteRuntimeTransaction: RuntimeTransaction {
 
     private func rows(_ sql: String, _ arguments: StatementArguments) throws -> [Row] {
         try Row.fetchAll(db.cachedStatement(sql: sql), arguments: arguments)
+    }
+
+    func version() throws -> RuntimeVersion {
+        RuntimeVersion(external: try Int64.fetchOne(db.cachedStatement(sql: "PRAGMA data_version")) ?? 0, local: local)
     }
 
     // MARK: status
@@ -312,4 +324,10 @@ final class SQLiteRuntimeTransaction: RuntimeTransaction {
     func unbind(subDevice: DeviceRef) throws {
         try run("DELETE FROM gateway_bindings WHERE product_id = ? AND device_name = ?", [subDevice.productId, subDevice.deviceName])
     }
+}
+
+/// How many runtime transactions this store committed (changed only inside the serialized writer).
+final class RuntimeCommitCounter: @unchecked Sendable {
+    private(set) var value = 0
+    func add(_ n: Int) { value += n }
 }

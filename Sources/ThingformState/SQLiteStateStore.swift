@@ -20,6 +20,8 @@ public final class SQLiteStateStore: StateStore {
 
     let dbQueue: DatabaseQueue
     let environment: StateEnvironment
+    /// Runtime transactions committed through this store (see `RuntimeStore.version`).
+    let runtimeCommits = RuntimeCommitCounter()
 
     /// Test seam: called inside the write transaction after all resource rows were written and
     /// before the serial bump and history row. Throwing from it must roll everything back.

@@ -174,6 +174,22 @@ final class MessagePipelineTests: XCTestCase {
         guard case .logged = late.outcome else { return XCTFail("\(late.outcome)") }
     }
 
+    /// A control recorded by another connection (the CLI's process) reaches the pipeline's next
+    /// get_status although the pipeline had read the device's pending controls before.
+    func testControlsRecordedElsewhereAreSeen() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("thingform-pending-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("state.db").path
+        store = try RuntimeFixture.store(path: path)
+        pipeline = try MessagePipeline(store: store)
+        try send(up, #"{"method":"get_status","clientToken":"a"}"#)
+        let cli = try SQLiteStateStore(path: path)
+        _ = try DeviceCommands(world: pipeline.world, store: cli).control(dev, pairs: ["brightness=7"], token: "c1", atMillis: t0, publisher: FakePublisher())
+        let r = try send(up, #"{"method":"get_status","clientToken":"b"}"#, at: t0 + 1)
+        XCTAssertEqual(reply(r), #"{"method":"get_status_reply","clientToken":"b","code":0,"status":"success","data":{"control":{"brightness":7}}}"#)
+    }
+
     // MARK: events and actions
 
     /// Scenarios 13 and 14: single, batch and Python shapes; timestamp 0 means the receive time;

@@ -27,26 +27,26 @@ struct ReplayCommand: ParsableCommand {
         guard ["text", "jsonl"].contains(format) else { throw CLIError("Error: --format must be text or jsonl, found '\(format)'") }
         guard let data = FileManager.default.contents(atPath: file) else { throw CLIError("Error: E-RUN-08 cannot read \(file)") }
         let store = try stateOptions.open()
-        let entries: [Replay.Entry]
+        var counts: [String: Int] = [:]
+        var messages = 0
         do {
             let pipeline = try MessagePipeline(store: store)
-            entries = try Replay.run(String(decoding: data, as: UTF8.self), pipeline: pipeline)
-        } catch let e as StateError { throw CLIError(e.description) }
-        var counts: [String: Int] = [:]
-        for e in entries {
-            print(format == "jsonl" ? Replay.json(e).compact : Replay.text(e))
-            switch e.result {
-            case .failure: counts["malformed", default: 0] += 1
-            case let .success(r):
-                switch r.outcome {
-                case .accepted: counts["accepted", default: 0] += 1
-                case .rejected: counts["rejected", default: 0] += 1
-                case .logged: counts["logged", default: 0] += 1
+            try Replay.run(String(decoding: data, as: UTF8.self), pipeline: pipeline) { e in
+                print(format == "jsonl" ? Replay.json(e).compact : Replay.text(e))
+                switch e.result {
+                case .failure: counts["malformed", default: 0] += 1
+                case let .success(r):
+                    messages += 1
+                    switch r.outcome {
+                    case .accepted: counts["accepted", default: 0] += 1
+                    case .rejected: counts["rejected", default: 0] += 1
+                    case .logged: counts["logged", default: 0] += 1
+                    }
                 }
             }
-        }
+        } catch let e as StateError { throw CLIError(e.description) }
         let malformed = counts["malformed"] ?? 0
-        printError("replay: \(entries.count - malformed) messages: \(counts["accepted"] ?? 0) accepted, \(counts["rejected"] ?? 0) rejected, "
+        printError("replay: \(messages) messages: \(counts["accepted"] ?? 0) accepted, \(counts["rejected"] ?? 0) rejected, "
                    + "\(counts["logged"] ?? 0) logged; \(malformed) malformed line\(malformed == 1 ? "" : "s") skipped")
         if malformed > 0 { throw ExitCode(1) }
     }

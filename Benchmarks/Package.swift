@@ -53,6 +53,12 @@ let package = Package(
             path: "Benchmarks/ThingMessagesBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "package-benchmark")]
         ),
+        .executableTarget(
+            name: "DeviceAuthBenchmarks",
+            dependencies: [.product(name: "Benchmark", package: "package-benchmark"), .product(name: "DeviceAuth", package: "thingform")],
+            path: "Benchmarks/DeviceAuthBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "package-benchmark")]
+        ),
     ],
     swiftLanguageModes: [.v5]
 )

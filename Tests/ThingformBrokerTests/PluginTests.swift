@@ -134,4 +134,22 @@ final class PluginTests: XCTestCase {
         XCTAssertEqual(kept.status, 0, kept.stderr)
         XCTAssertTrue(PluginBroker.waitUntil(seconds: 2) { ((try? String(contentsOf: self.broker.logFile, encoding: .utf8)) ?? "").contains("keeping directory serial 2") })
     }
+
+    // A second CONNECT with the same client id takes the session over: mosquitto drops the old
+    // connection, but the device stays online, so only the new connection's end is reported.
+    func testTakeoverByTheSameClientIdIsNotReportedAsOffline() throws {
+        let observer = try broker.observe()
+        let first = try broker.start("mosquitto_sub", Self.deviceLogin("ABCDEFGHIJdev001") + ["-t", "$thing/down/property/ABCDEFGHIJ/dev001"])
+        defer { first.terminate() }
+        XCTAssertTrue(observer.waitFor("$thingform/connected/ABCDEFGHIJdev001 "), observer.text)
+        let second = try broker.run("mosquitto_pub", Self.deviceLogin("ABCDEFGHIJdev001") + ["-t", "$thing/up/property/ABCDEFGHIJ/dev001", "-m", "{}"])
+        XCTAssertEqual(second.status, 0, second.stderr)
+        XCTAssertTrue(observer.waitFor("$thingform/disconnected/ABCDEFGHIJdev001 "), observer.text)
+        // The first client reconnects only after a second: until then one disconnection, the second client's own.
+        usleep(300_000)
+        let lines = observer.text.split(separator: "\n")
+        XCTAssertEqual(lines.filter { $0.hasPrefix("$thingform/connected/ABCDEFGHIJdev001 ") }.count, 2, observer.text)
+        XCTAssertEqual(lines.filter { $0.hasPrefix("$thingform/disconnected/ABCDEFGHIJdev001 ") }.count, 1, observer.text)
+        XCTAssertTrue(observer.text.contains("\"reason\":\"Device disconnect\""), observer.text)
+    }
 }

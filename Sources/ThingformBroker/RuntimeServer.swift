@@ -28,6 +28,7 @@ public final class RuntimeServer: @unchecked Sendable {
     private var broker: BrokerSupervisor?
     private var client: MQTTClient?
     private var poller: DispatchSourceTimer?
+    private var http: RegistrationServer?
     private var claimed = false
 
     private let lock = NSLock()
@@ -65,10 +66,12 @@ public final class RuntimeServer: @unchecked Sendable {
             try connectAdmin()
             startPolling()
             if let httpPort = options.httpPort {
-                // Dynamic registration (spec/07 §7) is not served yet: say so rather than list it.
-                log("thingform run: the HTTP edge (dynamic registration) is not implemented yet; --http-port \(httpPort) is not served")
+                let desk = RegistrationDesk(store: store, registered: { [weak self] in self?.deviceRegistered() })
+                let http = RegistrationServer(host: options.listenHost, port: httpPort, desk: desk)
+                try http.start()
+                self.http = http
             }
-            return options.readyLine(httpServed: false)
+            return options.readyLine(httpServed: http != nil)
         } catch {
             shutdown()
             throw error
@@ -106,6 +109,8 @@ public final class RuntimeServer: @unchecked Sendable {
     private func shutdown() {
         poller?.cancel()
         poller = nil
+        http?.stop()
+        http = nil
         client?.disconnect()
         client = nil
         queue.sync {}

@@ -165,4 +165,43 @@ final class RuntimeEndToEndTests: XCTestCase {
         XCTAssertTrue(second.output.contains("E-RUN-07"), second.output)
         XCTAssertTrue(second.output.contains("pid \(runtime.process?.processIdentifier ?? 0)"), second.output)
     }
+
+    // MARK: Dynamic registration (HTTP)
+
+    func testDynamicRegistrationAnswersBothVariantsWithTheEncryptedSecret() throws {
+        let productSecret = try runtime.productSecret("smart-light")
+        let now = Int64(Date().timeIntervalSince1970)
+        // Variant A (C SDK).
+        let signature = DynamicRegistration.signatureA(productSecret: productSecret, productId: productId, deviceName: "dev001",
+                                                       nonce: 987654321, timestamp: now)
+        let a = try runtime.post("/register/dev", body: Array("""
+            {"deviceName":"dev001","nonce":987654321,"productId":"\(productId)","timestamp":\(now),"signature":"\(signature)"}
+            """.utf8))
+        XCTAssertEqual(a["code"] as? Int, 0, "\(a)")
+        let plain = try DynamicRegistration.decryptPayload(try XCTUnwrap(a["payload"] as? String), productSecret: productSecret)
+        XCTAssertEqual(String(decoding: plain, as: UTF8.self), #"{"encryptionType":2,"psk":"\#(secret)"}"#)
+
+        // Variant B (Python SDK), header names as urllib capitalises them.
+        let body = Array(#"{"ProductId":"\#(productId)","DeviceName":"dev001"}"#.utf8)
+        let b = try runtime.post("/device/register", body: body, headers: [
+            "X-tc-algorithm": "hmacsha256", "X-tc-timestamp": "\(now)", "X-tc-nonce": "12345",
+            "X-tc-signature": DynamicRegistration.signatureB(productSecret: productSecret, body: body, timestamp: "\(now)", nonce: "12345"),
+        ])
+        let response = try XCTUnwrap(b["Response"] as? [String: Any], "\(b)")
+        let payload = try DynamicRegistration.decryptPayload(try XCTUnwrap(response["Payload"] as? String, "\(b)"), productSecret: productSecret)
+        XCTAssertTrue(String(decoding: payload, as: UTF8.self).contains(secret))
+
+        // Refusals: a bad signature (1003), a disabled device (1005), an unknown one (1004).
+        let bad = try runtime.post("/register/dev", body: Array("""
+            {"deviceName":"dev001","nonce":1,"productId":"\(productId)","timestamp":\(now),"signature":"\(signature)"}
+            """.utf8))
+        XCTAssertEqual(bad["code"] as? Int, 1003, "\(bad)")
+        for (device, code) in [("dev003", 1005), ("ghost", 1004)] {
+            let sig = DynamicRegistration.signatureA(productSecret: productSecret, productId: productId, deviceName: device, nonce: 5, timestamp: now)
+            let answer = try runtime.post("/register/dev", body: Array("""
+                {"deviceName":"\(device)","nonce":5,"productId":"\(productId)","timestamp":\(now),"signature":"\(sig)"}
+                """.utf8))
+            XCTAssertEqual(answer["code"] as? Int, code, "\(device): \(answer)")
+        }
+    }
 }

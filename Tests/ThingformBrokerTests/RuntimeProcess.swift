@@ -1,5 +1,8 @@
 import DeviceAuth
 import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
 import ThingformModel
 import ThingformState
 import XCTest
@@ -21,6 +24,7 @@ final class RuntimeProcess {
     let statePath: String
     let mqttPort = freePort()
     let mqttsPort = freePort()
+    let httpPort = freePort()
     private(set) var process: Process?
     private var output = Collected<String>()
 
@@ -50,6 +54,28 @@ final class RuntimeProcess {
         return (productId, secret)
     }
 
+    func productSecret(_ product: String) throws -> String {
+        let snapshot = try SQLiteStateStore(path: statePath).snapshot()
+        return try XCTUnwrap(snapshot.resources.values.first { $0.address.kind == .product && $0.address.name == product }?.secrets["productSecret"])
+    }
+
+    /// POST to the runtime's HTTP edge; the answer's JSON object.
+    func post(_ path: String, body: [UInt8], headers: [String: String] = [:]) throws -> [String: Any] {
+        var request = URLRequest(url: URL(string: "http://127.0.0.1:\(httpPort)\(path)")!)
+        request.httpMethod = "POST"
+        request.httpBody = Data(body)
+        for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
+        let done = DispatchSemaphore(value: 0)
+        let result = Collected<Data>()
+        URLSession.shared.dataTask(with: request) { data, _, _ in
+            if let data { result.append(data) }
+            done.signal()
+        }.resume()
+        _ = done.wait(timeout: .now() + 10)
+        let data = try XCTUnwrap(result.all.first, "no answer from POST \(path)")
+        return try XCTUnwrap(try JSONSerialization.jsonObject(with: data) as? [String: Any], String(decoding: data, as: UTF8.self))
+    }
+
     struct Outcome { var status: Int32; var output: String }
 
     /// Runs `thingform ARGS --state S` to its end.
@@ -77,7 +103,7 @@ final class RuntimeProcess {
         let p = Process()
         p.executableURL = Self.binary
         p.arguments = ["run", "--state", statePath, "--listen", "127.0.0.1", "--mqtt-port", "\(mqttPort)",
-                       "--mqtts-port", "\(mqttsPort)", "--http-port", "0", "--run-dir", folder.appendingPathComponent("run").path]
+                       "--mqtts-port", "\(mqttsPort)", "--http-port", "\(httpPort)", "--run-dir", folder.appendingPathComponent("run").path]
         p.currentDirectoryURL = folder
         let pipe = Pipe()
         p.standardOutput = pipe

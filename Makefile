@@ -37,7 +37,7 @@ plugin: deps
 ## venv: $(VENV) with the Python device SDK (tencent-iot-device 1.0.0). Its pycrypto pin does not
 ## build on Python 3.11: the SDK goes in --no-deps, with paho-mqtt 1.5.1 and pycryptodome.
 venv: $(VENV)/.installed
-$(VENV)/.installed: deps
+$(VENV)/.installed: | deps
 	python3 -m venv $(VENV)
 	$(VENV)/bin/pip install -q paho-mqtt==1.5.1 pycryptodome
 	$(VENV)/bin/pip install -q --no-deps tencent-iot-device==1.0.0

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import Logging
 
 /// The runtime's HTTP edge (Hummingbird): the two dynamic-registration endpoints of spec/07 §7,
 /// `POST /register/dev` (C SDK) and `POST /device/register` (Python SDK).
@@ -31,8 +32,11 @@ final class RegistrationServer: @unchecked Sendable {
         }
         let running = DispatchSemaphore(value: 0)
         let failure = Failure()
+        // Quiet: its start and its cancellation at stop are not news; `run` prints the ready line.
+        var logger = Logger(label: "thingform.http")
+        logger.logLevel = .critical
         let app = Application(router: router, configuration: .init(address: .hostname(host, port: port), serverName: "thingform"),
-                              onServerRunning: { _ in running.signal() })
+                              onServerRunning: { _ in running.signal() }, logger: logger)
         task = Task {
             do { try await app.run() } catch { failure.error = error; running.signal(); throw error }
         }

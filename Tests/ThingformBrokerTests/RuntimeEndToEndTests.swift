@@ -204,4 +204,31 @@ final class RuntimeEndToEndTests: XCTestCase {
             XCTAssertEqual(answer["code"] as? Int, code, "\(device): \(answer)")
         }
     }
+
+    // MARK: Faults
+
+    func testRunKilledWithSIGKILLRestartsOverItsStaleBrokerAndDevicesConnectAgain() throws {
+        let brokerPid = try XCTUnwrap(Int32(try String(contentsOf: runtime.folder.appendingPathComponent("run/mosquitto.pid"), encoding: .utf8)
+            .trimmingCharacters(in: .whitespacesAndNewlines)))
+        kill(try XCTUnwrap(runtime.process?.processIdentifier), SIGKILL)
+        XCTAssertEqual(runtime.stopRun(), SIGKILL)
+        XCTAssertTrue(BrokerSupervisor.isAlive(brokerPid), "the broker outlives a SIGKILLed run: the next start must end it")
+        try runtime.startRun()
+        XCTAssertFalse(BrokerSupervisor.isAlive(brokerPid))
+        let client = try runtime.deviceClient(productId: productId, deviceName: "dev001", secret: secret)
+        try client.connect()
+        client.disconnect()
+    }
+
+    func testRunExitsWithTheBrokersLogWhenTheBrokerDies() throws {
+        let brokerPid = try XCTUnwrap(Int32(try String(contentsOf: runtime.folder.appendingPathComponent("run/mosquitto.pid"), encoding: .utf8)
+            .trimmingCharacters(in: .whitespacesAndNewlines)))
+        let run = try XCTUnwrap(runtime.process)
+        kill(brokerPid, SIGKILL)
+        XCTAssertTrue(eventually(timeout: 10) { !run.isRunning })
+        XCTAssertEqual(runtime.stopRun(), 1)
+        XCTAssertTrue(runtime.text.contains("the broker died"), runtime.text)
+        XCTAssertTrue(runtime.text.contains("mosquitto version 2"), runtime.text)
+        runtime = nil
+    }
 }

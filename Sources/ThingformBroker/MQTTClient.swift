@@ -237,8 +237,12 @@ public final class MQTTClient: @unchecked Sendable {
         stopping = true
         condition.unlock()
         guard running else { return }
+        // While the link is down the network thread is in libmosquitto's reconnect path; a
+        // DISCONNECT racing it has been seen to abort that thread (an invalid fd in select), so
+        // it is cancelled instead of asked to finish.
+        let linked = isConnected
         _ = mosquitto_disconnect(mosq)
-        _ = mosquitto_loop_stop(mosq, false)
+        _ = mosquitto_loop_stop(mosq, !linked)
         condition.lock()
         connected = false
         condition.unlock()

@@ -97,9 +97,8 @@ final class BrokerSupervisorTests: XCTestCase {
         let pskFile = folder.appendingPathComponent("psk.txt")
         try "ABCDEFGHIJdev001:000102030405060708090a0b0c0d0e0f\n".write(to: pskFile, atomically: true, encoding: .utf8)
         let broker = try start(mqtts: true) { $0.pskFile = pskFile.path }
-        // Driven with mosquitto_pub, not MQTTClient: a libmosquitto TLS client in this process has
-        // been seen to leave its network thread running after loop_stop and destroy (an abort in
-        // a later test, FD_SETSIZE check). The runtime's own client is plain TCP on loopback.
+        // Driven with mosquitto_pub (a separate process): a refused handshake must not depend on
+        // MQTTClient's handling of TLS failures, which the runtime (plain TCP on loopback) never meets.
         func publish(key: String) throws -> Int32 {
             let pub = Process()
             pub.executableURL = URL(fileURLWithPath: "/usr/bin/mosquitto_pub")

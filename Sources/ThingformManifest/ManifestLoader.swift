@@ -10,6 +10,8 @@ public enum ManifestLoader {
         public var desired: DesiredState
         public var diagnostics: Diagnostics
         public var files: [String]
+        /// The SHA-256 of each file's content, in the order of `files` ("" for a file that could not be read).
+        public var contentDigests: [String] = []
         /// `kind: Test` documents: run by `thingform test`, never planned or applied.
         public var tests: [Document]
     }
@@ -34,7 +36,7 @@ public enum ManifestLoader {
         }
         let (desired, validation) = Validator.validate(resources)
         diagnostics.append(contentsOf: validation)
-        return Result(desired: desired, diagnostics: diagnostics, files: files, tests: tests)
+        return Result(desired: desired, diagnostics: diagnostics, files: files, contentDigests: perFile.map(\.sha256), tests: tests)
     }
 
     /// What one file holds.
@@ -42,6 +44,7 @@ public enum ManifestLoader {
         public var resources: [Resource] = []
         public var tests: [Document] = []
         public var diagnostics = Diagnostics()
+        public var sha256 = ""
     }
 
     /// One file: read, parse, decode each document.

@@ -14,8 +14,12 @@ public struct Planner {
         public var readSecret: (@Sendable (SecretRef) -> String?)?
         /// The plan's clock (Unix seconds): licence lots that expired before it do not count.
         public var now: Int64
-        public init(allowReplace: Bool = false, now: Int64 = Planner.currentTime(), readSecret: (@Sendable (SecretRef) -> String?)? = nil) {
+        /// Allow a plan that deletes every resource of a non-empty state (E-PLN-04 otherwise).
+        public var allowDestroyAll: Bool
+        public init(allowReplace: Bool = false, allowDestroyAll: Bool = false, now: Int64 = Planner.currentTime(),
+                    readSecret: (@Sendable (SecretRef) -> String?)? = nil) {
             self.allowReplace = allowReplace
+            self.allowDestroyAll = allowDestroyAll
             self.now = now
             self.readSecret = readSecret
         }
@@ -48,6 +52,9 @@ public struct Planner {
         }
         for (address, stored) in snapshot.resources where desired[address] == nil {
             ctx.planDelete(address, stored)
+        }
+        if !options.allowDestroyAll, let guardError = PlanGuards.destroysEverything(desired: desired, snapshot: snapshot) {
+            ctx.diagnostics.append(guardError)
         }
         let changes = ctx.ordered()
         // Activation codes and registered-device limits (spec/02 §4): checked over the whole plan,

@@ -21,6 +21,13 @@ struct StateOptions: ParsableArguments {
     }
 }
 
+/// Where the paths manifests name (firmware files, names files, console JSON, test reports) must
+/// stay: the folder given on the command line (a file's own folder), or `--root`.
+struct RootOption: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("The folder every path a manifest names must stay inside (default: each folder given, or a file's folder).", valueName: "dir"))
+    var root: String?
+}
+
 /// Options of commands that print a plan.
 struct OutputOptions: ParsableArguments {
     @Flag(name: .long, help: "Never use colour (colour is used only on a terminal; NO_COLOR is honoured too).")

@@ -37,7 +37,7 @@ public final class SQLiteStateStore: StateStore {
         let parent = (path as NSString).deletingLastPathComponent
         do {
             if !parent.isEmpty && !fm.fileExists(atPath: parent) {
-                try fm.createDirectory(atPath: parent, withIntermediateDirectories: true)
+                try fm.createDirectory(atPath: parent, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
             }
         } catch {
             throw StateError.unavailable("cannot create the directory of the state database \(path): \(error.localizedDescription)")
@@ -46,6 +46,7 @@ public final class SQLiteStateStore: StateStore {
             // An empty file is an empty SQLite database; creating it here sets its mode.
             _ = fm.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600])
         }
+        StateFilePrivacy.protect(path)
         var config = Configuration()
         config.journalMode = .wal
         config.busyMode = .timeout(busyTimeout)

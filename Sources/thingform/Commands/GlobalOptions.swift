@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import ThingformModel
 import ThingformState
 
 /// Options every command that touches the state store takes.
@@ -42,11 +43,17 @@ struct OutputOptions: ParsableArguments {
 struct CLIError: Error, CustomStringConvertible {
     var message: String
     /// ArgumentParser prints "Error: " before a thrown error itself.
-    init(_ message: String) { self.message = message.hasPrefix("Error: ") ? String(message.dropFirst(7)) : message }
+    init(_ raw: String) {
+        let message = Echo.escaped(raw, keepNewlines: true)
+        self.message = message.hasPrefix("Error: ") ? String(message.dropFirst(7)) : message
+    }
     var description: String { message }
 }
 
-func printError(_ s: String) {
+/// Everything on standard error: control characters and terminal escapes in what it repeats are
+/// shown, not obeyed (a file name or value with `\e[…` cannot redraw the terminal).
+func printError(_ raw: String) {
+    let s = Echo.escaped(raw, keepNewlines: true)
     FileHandle.standardError.write(Data((s.hasSuffix("\n") ? s : s + "\n").utf8))
 }
 

@@ -84,11 +84,14 @@ struct PlanContext {
     let options: Planner.Options
     var diagnostics = Diagnostics()
     var changes: [Change] = []
+    /// The stored resources grouped by what they reference, built on first use.
+    let index: PlanIndex
 
     init(desired: DesiredState, snapshot: Snapshot, options: Planner.Options) {
         self.desired = desired
         self.snapshot = snapshot
         self.options = options
+        index = PlanIndex(snapshot: snapshot, desired: desired)
     }
 
     func devices(_ product: String) -> Int { snapshot.deviceCounts[product] ?? 0 }

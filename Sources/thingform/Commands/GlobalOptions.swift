@@ -15,6 +15,15 @@ struct StateOptions: ParsableArguments {
         return ".thingform/state.db"
     }
 
+    /// For commands that only read (state list/show/history, plan): a state file without write
+    /// access is opened read-only instead of failing with E-STA-03.
+    func openForReading() throws -> SQLiteStateStore {
+        guard FileManager.default.fileExists(atPath: path), access(path, W_OK) != 0 else { return try open() }
+        do { return try SQLiteStateStore.openForReading(path: path) } catch let e as StateError {
+            throw CLIError(e.description)
+        }
+    }
+
     func open() throws -> SQLiteStateStore {
         do { return try SQLiteStateStore(path: path) } catch let e as StateError {
             throw CLIError(e.description)

@@ -271,7 +271,7 @@ struct PolicyValidator {
         if !list.isEmpty, !api.contains("*"), !list.contains(api.lowercased()) {
             let guess = CAMActionNames.suggestion(for: String(api), service: String(service))
             fail(.unknownAction, p, "\(ctx).action \"\(text)\": \(service) has no API \"\(api)\".",
-                 hint: guess.map { "Did you mean \"\(service):\($0)\"?" } ?? "See spec 06 §12.12 for the action names.")
+                 hint: guess.map { "Did you mean \"\(service):\($0)\"?" } ?? "See the README's \"CamPolicy, CamGroup and CamUser\" section for the action names.")
         }
     }
 

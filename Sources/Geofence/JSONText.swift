@@ -47,12 +47,27 @@ enum JSONText {
 
         init(bytes: [UInt8]) { self.bytes = bytes }
 
+        /// The column of `columnIndex` on the line starting at `columnLineStart`: positions are asked
+        /// for in reading order, so each is counted on from the last one, not from the line's start
+        /// (a one-line polygon of 200,000 points took quadratic time).
+        var columnLineStart = 0
+        var columnIndex = 0
+        var columnValue = 1
+
         var position: Position {
-            // Columns count Unicode scalars, not bytes.
-            var column = 1
-            var k = lineStart
-            while k < i && k < bytes.count { if bytes[k] & 0xC0 != 0x80 { column += 1 }; k += 1 }
-            return Position(line: line, column: column)
+            mutating get {
+                // Columns count Unicode scalars, not bytes.
+                if columnLineStart != lineStart || columnIndex > i {
+                    columnLineStart = lineStart
+                    columnIndex = lineStart
+                    columnValue = 1
+                }
+                while columnIndex < i && columnIndex < bytes.count {
+                    if bytes[columnIndex] & 0xC0 != 0x80 { columnValue += 1 }
+                    columnIndex += 1
+                }
+                return Position(line: line, column: columnValue)
+            }
         }
 
         mutating func skipSpace() {

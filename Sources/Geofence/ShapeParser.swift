@@ -92,7 +92,7 @@ public enum ShapeParser {
             return ParsedShape(shape: .polygon(points), at: .init(root.at), vertexPositions: items.map { .init($0.at) },
                                centerPosition: nil, radiusPosition: nil)
         case "district":
-            throw JSONText.Failure(message: "district shapes need a boundary file (spec/05 §6.3) and cannot be read as geometry here", at: typeNode.at)
+            throw JSONText.Failure(message: "district shapes need a boundary file (see the README's Space and Fence section) and cannot be read as geometry here", at: typeNode.at)
         default:
             throw JSONText.Failure(message: "unknown shape type \"\(type)\"; expected circle or polygon", at: typeNode.at)
         }

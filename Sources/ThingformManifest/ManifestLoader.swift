@@ -10,19 +10,32 @@ public enum ManifestLoader {
         public var desired: DesiredState
         public var diagnostics: Diagnostics
         public var files: [String]
+        /// The SHA-256 of each file's content, in the order of `files` ("" for a file that could not be read).
+        public var contentDigests: [String] = []
         /// `kind: Test` documents: run by `thingform test`, never planned or applied.
         public var tests: [Document]
     }
 
-    /// `paths` are files or directories (searched recursively for `*.yaml` and `*.yml`).
-    public static func load(paths: [String]) -> Result {
+    /// `paths` are files or directories (searched recursively for `*.yaml` and `*.yml`). Paths
+    /// the manifests name stay inside `root`, else inside the path they were found under (a
+    /// directory, or a file's folder).
+    public static func load(paths: [String], root: String? = nil) -> Result {
         var diagnostics = Diagnostics()
-        let files = manifestFiles(paths, &diagnostics)
+        let found = manifestFilesWithOrigin(paths, &diagnostics)
+        let files = found.map(\.file)
+        // One root per path given: `root` if set, else the folder given, or a file's own folder.
+        var rootOf: [String: ManifestRoot] = [:]
+        var fileRoots: [ManifestRoot] = []
+        for f in found {
+            let r = root.map(ManifestRoot.init) ?? rootOf[f.root] ?? ManifestRoot(f.root)
+            rootOf[f.root] = r
+            fileRoots.append(r)
+        }
         var perFile = [FileResult](repeating: FileResult(), count: files.count)
         perFile.withUnsafeMutableBufferPointer { out in
             let base = out.baseAddress!
             DispatchQueue.concurrentPerform(iterations: files.count) { i in
-                base[i] = loadFile(files[i])
+                base[i] = loadFile(files[i], root: fileRoots[i])
             }
         }
         var resources: [Resource] = []
@@ -34,7 +47,7 @@ public enum ManifestLoader {
         }
         let (desired, validation) = Validator.validate(resources)
         diagnostics.append(contentsOf: validation)
-        return Result(desired: desired, diagnostics: diagnostics, files: files, tests: tests)
+        return Result(desired: desired, diagnostics: diagnostics, files: files, contentDigests: perFile.map(\.sha256), tests: tests)
     }
 
     /// What one file holds.
@@ -42,10 +55,11 @@ public enum ManifestLoader {
         public var resources: [Resource] = []
         public var tests: [Document] = []
         public var diagnostics = Diagnostics()
+        public var sha256 = ""
     }
 
     /// One file: read, parse, decode each document.
-    public static func loadFile(_ file: String) -> FileResult {
+    public static func loadFile(_ file: String, root: ManifestRoot? = nil) -> FileResult {
         var d = Diagnostics()
         guard let data = FileManager.default.contents(atPath: file) else {
             d.error(ManifestCode.unreadable, at: SourceLocation(file: file, line: 1, column: 1), "cannot read the file")
@@ -56,8 +70,9 @@ public enum ManifestLoader {
             return FileResult(diagnostics: d)
         }
         var tests: [Document] = []
-        let (resources, diagnostics) = load(text: text, file: file, into: &d, tests: &tests)
-        return FileResult(resources: resources, tests: tests, diagnostics: diagnostics)
+        let (resources, diagnostics) = load(text: text, file: file, into: &d, tests: &tests,
+                                            root: root ?? ManifestRoot(file.contains("/") ? (file as NSString).deletingLastPathComponent : "."))
+        return FileResult(resources: resources, tests: tests, diagnostics: diagnostics, sha256: ContentDigest.sha256(data))
     }
 
     /// Parses and decodes manifest text (tests call this with in-memory text); `kind: Test`
@@ -69,7 +84,7 @@ public enum ManifestLoader {
 
     /// Parses and decodes manifest text; `kind: Test` documents go to `tests`.
     public static func load(text: String, file: String, into d: inout Diagnostics,
-                            tests: inout [Document]) -> (resources: [Resource], diagnostics: Diagnostics) {
+                            tests: inout [Document], root: ManifestRoot? = nil) -> (resources: [Resource], diagnostics: Diagnostics) {
         let nodes: [Node]
         do {
             nodes = try YAMLReader.documents(text)
@@ -80,25 +95,36 @@ public enum ManifestLoader {
             d.error(ManifestCode.syntax, at: SourceLocation(file: file, line: 1, column: 1), "YAML syntax error: \(error)")
             return ([], d)
         }
+        // Every path a manifest names stays inside the root and is a regular file of bounded size;
+        // the decoder asks `problem` first (E-MAN-10 at the field), and the readers re-check.
+        let root = root ?? ManifestRoot(file.contains("/") ? (file as NSString).deletingLastPathComponent : ".")
+        let problem: @Sendable (String, Int?) -> String? = { relative, limit in root.problem(relative, from: file, limit: limit) }
         let reader: @Sendable (String) -> String? = { relative in
-            guard let data = FileManager.default.contents(atPath: ManifestPath.resolve(relative, from: file)) else { return nil }
+            guard root.problem(relative, from: file, limit: nil) == nil,
+                  let data = ManifestRoot.read(ManifestPath.resolve(relative, from: file), limit: max(ManifestPath.maxCSVBytes, ManifestPath.maxConsoleJSONBytes))
+            else { return nil }
             return String(decoding: data, as: UTF8.self)
         }
         let digest: @Sendable (String) -> FileDigest? = { relative in
-            fileDigest(atPath: ManifestPath.resolve(relative, from: file))
+            guard root.problem(relative, from: file, limit: nil) == nil else { return nil }
+            return fileDigest(atPath: ManifestPath.resolve(relative, from: file))
         }
         var resources: [Resource] = []
+        let reparsed = ReparsedDocuments(text)
         for (index, node) in nodes.enumerated() {
             if node["kind"]?.scalar?.text == "Test" {
                 tests.append(Document(file: file, root: node))
                 continue
             }
-            guard var r = ResourceDecoder.decode(Document(file: file, root: node), readFile: reader, fileDigest: digest, into: &d) else { continue }
+            guard var r = ResourceDecoder.decode(Document(file: file, root: node), readFile: reader, fileDigest: digest,
+                                                  pathProblem: problem, into: &d) else { continue }
             // Positions of fields are found again only when a plan needs one (an error about a
             // field): parse the text once more then, rather than keep every document in memory.
+            // Parsed once per file, on the first position asked for: 1,000 errors in one file cost
+            // one parse, not 1,000.
             r.locator = { path in
-                guard let docs = try? YAMLReader.documents(text), index < docs.count,
-                      let found = DocumentPath.find(path, in: docs[index]) else { return nil }
+                let docs = reparsed.documents
+                guard index < docs.count, let found = DocumentPath.find(path, in: docs[index]) else { return nil }
                 return found.location(in: file)
             }
             resources.append(r)
@@ -109,8 +135,9 @@ public enum ManifestLoader {
     /// The size and MD5 of a file (a firmware), read in 1 MiB chunks; nil when it cannot be read.
     /// A file over the firmware size limit is measured but not hashed (it is refused anyway).
     public static func fileDigest(atPath path: String) -> FileDigest? {
-        var isDir: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir), !isDir.boolValue,
+        // Regular files only: a FIFO or a device (/dev/zero) would block or never end.
+        var st = stat()
+        guard stat(path, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG,
               let handle = FileHandle(forReadingAtPath: path) else { return nil }
         defer { try? handle.close() }
         if let size = ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.intValue,
@@ -131,7 +158,13 @@ public enum ManifestLoader {
 
     /// The manifest files under `paths`, sorted, each once.
     public static func manifestFiles(_ paths: [String], _ d: inout Diagnostics) -> [String] {
-        var out: [String] = []
+        manifestFilesWithOrigin(paths, &d).map(\.file)
+    }
+
+    /// The manifest files under `paths`, each with the folder its paths must stay in (the folder
+    /// given, or the folder of a file given).
+    static func manifestFilesWithOrigin(_ paths: [String], _ d: inout Diagnostics) -> [(file: String, root: String)] {
+        var out: [(file: String, root: String)] = []
         let fm = FileManager.default
         for path in paths {
             var isDir: ObjCBool = false
@@ -155,12 +188,31 @@ public enum ManifestLoader {
                     }
                 }
                 if found.isEmpty { d.warning("W-MAN-01", at: nil, "\(path) holds no *.yaml or *.yml files") }
-                out.append(contentsOf: found.sorted())
+                out.append(contentsOf: found.sorted().map { ($0, path) })
             } else {
-                out.append(path)
+                out.append((path, path.contains("/") ? (path as NSString).deletingLastPathComponent : "."))
             }
         }
         var seen = Set<String>()
-        return out.filter { seen.insert($0).inserted }
+        return out.filter { seen.insert($0.file).inserted }
+    }
+}
+
+/// A file's documents parsed again on first use and kept: the positions plans and validation ask
+/// for (an error about a field) all come from one parse of the file, however many there are.
+final class ReparsedDocuments: @unchecked Sendable {
+    private let text: String
+    private let lock = NSLock()
+    private var parsed: [Node]?
+
+    init(_ text: String) { self.text = text }
+
+    var documents: [Node] {
+        lock.lock()
+        defer { lock.unlock() }
+        if let parsed { return parsed }
+        let docs = (try? YAMLReader.documents(text)) ?? []
+        parsed = docs
+        return docs
     }
 }

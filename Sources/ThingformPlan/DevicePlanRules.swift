@@ -12,11 +12,7 @@ import ThingformState
 extension PlanContext {
     /// Devices of `product` declared by Device resources in the state that this plan keeps.
     func declaredDevices(_ product: String) -> Int {
-        snapshot.resources.values.reduce(0) { n, stored in
-            guard stored.address.kind == .device, desired[stored.address] != nil else { return n }
-            let spec = stored.attributes["spec"]
-            return spec?["product"]?.stringValue == product ? n + DeviceSpec.deviceCount(spec) : n
-        }
+        index.declaredDevices[product] ?? 0
     }
 
     /// Runtime devices plus declared ones: what locks advanced features and forbids a replace.

@@ -24,9 +24,7 @@ extension PlanContext {
 
     /// Open tasks (in the state and still declared) that target the firmware refuse its delete.
     mutating func planFirmwareDelete(_ address: Address, replacing: Bool) {
-        let open = snapshot.resources.values.filter {
-            $0.address.kind == .firmwareTask && $0.attributes["spec"]?["firmware"]?.stringValue == address.name && desired[$0.address] != nil
-        }.map(\.address).sorted()
+        let open = index.openTasks[address.name] ?? []
         guard !open.isEmpty else { return }
         diagnostics.error(FirmwareTaskCode.firmwareInUse, at: replacing ? desired[address]?.location : nil, address: address.description,
                           "\(address) cannot be \(replacing ? "replaced" : "deleted"): the open task\(open.count == 1 ? "" : "s") \(open.map(\.description).joined(separator: ", ")) target\(open.count == 1 ? "s" : "") it",

@@ -30,9 +30,7 @@ extension PlanContext {
 
     /// A space whose fences are not all deleted by this plan cannot be deleted.
     mutating func planSpaceDelete(_ address: Address) {
-        let staying = snapshot.resources.values.filter {
-            $0.address.kind == .fence && $0.attributes["spec"]?["space"]?.stringValue == address.name && desired[$0.address] != nil
-        }.map(\.address).sorted()
+        let staying = index.stayingFences[address.name] ?? []
         guard !staying.isEmpty else { return }
         diagnostics.error(SpaceCode.deleteWithFences, at: nil, address: address.description,
                           "Unable to delete this space project: \(address) still has \(staying.count == 1 ? "a fence" : "fences") (\(staying.map(\.description).joined(separator: ", ")))",

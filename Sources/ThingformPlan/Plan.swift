@@ -5,7 +5,8 @@ import ThingformState
 /// diagnostics (errors make the plan unappliable), and the state it was computed against.
 public struct Plan: Sendable {
     /// Bumped whenever the plan file's JSON changes incompatibly.
-    public static let formatVersion = "1.0"
+    /// 2.0: the plan carries the manifests it was computed from and a digest (`apply` refuses 1.0).
+    public static let formatVersion = "2.0"
 
     public var lineage: String
     public var serial: Int
@@ -18,6 +19,10 @@ public struct Plan: Sendable {
     public var checks: [Handshake] = []
     /// What the plan reports without changing it (products awaiting their review).
     public var notices: [PlanNotice] = []
+    /// The manifests and flags the plan was computed from (set by the CLI; nil in unit tests).
+    public var source: PlanSource?
+    /// The digest a saved plan file claims (`PlanFile.read`); nil for a plan computed here.
+    public var savedDigest: String?
 
     public init(lineage: String, serial: Int, changes: [Change], diagnostics: [Diagnostic], unchanged: Int) {
         self.lineage = lineage

@@ -16,7 +16,10 @@ import ThingformModel
 ///   "diagnostics": [ {"severity": "error|warning", "code": "E-REL-01", "file": "...", "line": 1, "column": 1,
 ///                     "address": "...", "message": "...", "hint": "..."} ],
 ///   "unchanged": 12,
-///   "notices": [ {"address": "Product/x", "message": "release: awaiting review (no change)"} ] }
+///   "notices": [ {"address": "Product/x", "message": "release: awaiting review (no change)"} ],
+///   "manifests": {"paths": ["manifests"], "files": [{"path": "manifests/a.yaml", "sha256": "..."}],
+///                 "allow_replace": false, "allow_destroy_all": false} | null,
+///   "digest": "sha256 hex over lineage, serial, changes and manifests" }
 /// ```
 public enum PlanFile {
     public static func json(_ plan: Plan) -> JSON {
@@ -35,7 +38,46 @@ public enum PlanFile {
                          .init("url", .string(h.url)), .init("subject", .string(h.subject))])
             })),
             .init("notices", .array(plan.notices.map { .object([.init("address", .string($0.address.description)), .init("message", .string($0.message))]) })),
+            .init("manifests", plan.source.map(sourceJSON) ?? .null),
+            .init("digest", .string(digest(of: plan))),
         ])
+    }
+
+    static func sourceJSON(_ s: PlanSource) -> JSON {
+        .object([
+            .init("paths", .array(s.paths.map(JSON.string))),
+            .init("files", .array(s.files.map { .object([.init("path", .string($0.path)), .init("sha256", .string($0.sha256))]) })),
+            .init("allow_replace", .bool(s.allowReplace)),
+            .init("allow_destroy_all", .bool(s.allowDestroyAll)),
+            .init("root", s.root.map(JSON.string) ?? .null),
+        ])
+    }
+
+    static func source(_ j: JSON?) -> PlanSource? {
+        guard let j, j != .null, let paths = j["paths"]?.arrayValue, let files = j["files"]?.arrayValue else { return nil }
+        var out = PlanSource(paths: paths.compactMap(\.stringValue), files: [],
+                             allowReplace: j["allow_replace"]?.boolValue ?? false, allowDestroyAll: j["allow_destroy_all"]?.boolValue ?? false, root: j["root"]?.stringValue)
+        for f in files {
+            guard let p = f["path"]?.stringValue, let h = f["sha256"]?.stringValue else { return nil }
+            out.files.append(.init(path: p, sha256: h))
+        }
+        guard out.paths.count == paths.count else { return nil }
+        return out
+    }
+
+    /// SHA-256 over what the plan promises: the state it was computed against, every change
+    /// (canonical attributes, fields, release steps) and the manifests and flags it came from.
+    /// Not a signature: `apply PLANFILE` plans again from the named manifests and compares this
+    /// digest of the fresh plan with the file's, and the file's own content with its digest.
+    public static func digest(of plan: Plan) -> String {
+        let body = JSON.object([
+            .init("format_version", .string(Plan.formatVersion)),
+            .init("lineage", .string(plan.lineage)),
+            .init("serial", .int(plan.serial)),
+            .init("changes", .array(plan.changes.map(change))),
+            .init("manifests", plan.source.map(sourceJSON) ?? .null),
+        ])
+        return ContentDigest.sha256(body.compactBytes)
     }
 
     static func change(_ c: Change) -> JSON {
@@ -109,6 +151,8 @@ public enum PlanFile {
             guard let a = n["address"]?.stringValue.flatMap(Address.init(parsing:)), let m = n["message"]?.stringValue else { return nil }
             return PlanNotice(address: a, message: m)
         }
+        plan.source = source(j["manifests"])
+        plan.savedDigest = j["digest"]?.stringValue
         return plan
     }
 

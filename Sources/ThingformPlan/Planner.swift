@@ -14,8 +14,12 @@ public struct Planner {
         public var readSecret: (@Sendable (SecretRef) -> String?)?
         /// The plan's clock (Unix seconds): licence lots that expired before it do not count.
         public var now: Int64
-        public init(allowReplace: Bool = false, now: Int64 = Planner.currentTime(), readSecret: (@Sendable (SecretRef) -> String?)? = nil) {
+        /// Allow a plan that deletes every resource of a non-empty state (E-PLN-04 otherwise).
+        public var allowDestroyAll: Bool
+        public init(allowReplace: Bool = false, allowDestroyAll: Bool = false, now: Int64 = Planner.currentTime(),
+                    readSecret: (@Sendable (SecretRef) -> String?)? = nil) {
             self.allowReplace = allowReplace
+            self.allowDestroyAll = allowDestroyAll
             self.now = now
             self.readSecret = readSecret
         }
@@ -49,6 +53,9 @@ public struct Planner {
         for (address, stored) in snapshot.resources where desired[address] == nil {
             ctx.planDelete(address, stored)
         }
+        if !options.allowDestroyAll, let guardError = PlanGuards.destroysEverything(desired: desired, snapshot: snapshot) {
+            ctx.diagnostics.append(guardError)
+        }
         let changes = ctx.ordered()
         // Activation codes and registered-device limits (spec/02 §4): checked over the whole plan,
         // deletions first, as the applier runs it.
@@ -77,11 +84,14 @@ struct PlanContext {
     let options: Planner.Options
     var diagnostics = Diagnostics()
     var changes: [Change] = []
+    /// The stored resources grouped by what they reference, built on first use.
+    let index: PlanIndex
 
     init(desired: DesiredState, snapshot: Snapshot, options: Planner.Options) {
         self.desired = desired
         self.snapshot = snapshot
         self.options = options
+        index = PlanIndex(snapshot: snapshot, desired: desired)
     }
 
     func devices(_ product: String) -> Int { snapshot.deviceCounts[product] ?? 0 }

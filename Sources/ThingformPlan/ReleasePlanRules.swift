@@ -57,7 +57,7 @@ extension PlanContext {
         return "Set released: false on Product/\(product) to unpublish first (and released: true again in a later change)"
     }
 
-    static let newProductHint = "After a reviewed release the data template cannot be modified: create a new product for new features (seed L1938)"
+    static let newProductHint = "After a reviewed release the data template cannot be modified: create a new product for new features"
 
     static func underReviewHint(_ product: String) -> String {
         "Wait for the review: an operator runs thingform review approve Product/\(product) (released) or thingform review reject Product/\(product) --reason … (back to developing, then change it and apply again)"
@@ -108,7 +108,7 @@ extension PlanContext {
             diagnostics.warning(ReleaseCode.noActivatedDevice, at: r.location(of: "spec.released"), address: r.address.description,
                                 "release requested, but no device of \(r.address) has ever been activated (\(n) device\(n == 1 ? "" : "s") registered; "
                                     + "the state records no device activation, so every release of a public product says so)",
-                                hint: "Release after development and debugging with real devices: the release locks the thing model (seed L1866, L1870)")
+                                hint: "Release after development and debugging with real devices: the release locks the thing model")
         }
         let triggers = ReleaseReview.triggers(product: r.spec, instance: instance)
         if triggers.isEmpty { return .directPublish }

@@ -35,11 +35,32 @@ public final class SQLiteStateStore: StateStore {
     /// Throws `StateError.unavailable` if the file cannot be opened or is not a thingform state.
     public convenience init(path: String = SQLiteStateStore.defaultPath, busyTimeout: TimeInterval = 5,
                             environment: StateEnvironment = .system) throws {
+        try self.init(path: path, busyTimeout: busyTimeout, environment: environment, readOnly: false)
+    }
+
+    /// Opens an existing state for reading only (`state list`, `plan`): a state file the user may
+    /// read but not write (a read-only copy, a shared file) can still be listed and planned
+    /// against. Nothing is created, migrated or tightened; writing throws.
+    public static func openForReading(path: String = SQLiteStateStore.defaultPath, environment: StateEnvironment = .system) throws -> SQLiteStateStore {
+        try SQLiteStateStore(path: path, busyTimeout: 5, environment: environment, readOnly: true)
+    }
+
+    private convenience init(path: String, busyTimeout: TimeInterval, environment: StateEnvironment, readOnly: Bool) throws {
+        if readOnly {
+            var config = Configuration()
+            config.readonly = true
+            config.busyMode = .timeout(busyTimeout)
+            config.label = "thingform-state"
+            let queue: DatabaseQueue
+            do { queue = try DatabaseQueue(path: path, configuration: config) } catch { throw Self.openError(path: path, error) }
+            try self.init(queue: queue, path: path, environment: environment, readOnly: true)
+            return
+        }
         let fm = FileManager.default
         let parent = (path as NSString).deletingLastPathComponent
         do {
             if !parent.isEmpty && !fm.fileExists(atPath: parent) {
-                try fm.createDirectory(atPath: parent, withIntermediateDirectories: true)
+                try fm.createDirectory(atPath: parent, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
             }
         } catch {
             throw StateError.unavailable("cannot create the directory of the state database \(path): \(error.localizedDescription)")
@@ -48,6 +69,7 @@ public final class SQLiteStateStore: StateStore {
             // An empty file is an empty SQLite database; creating it here sets its mode.
             _ = fm.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600])
         }
+        StateFilePrivacy.protect(path)
         var config = Configuration()
         config.journalMode = .wal
         config.busyMode = .timeout(busyTimeout)
@@ -61,7 +83,7 @@ public final class SQLiteStateStore: StateStore {
         } catch {
             throw Self.openError(path: path, error)
         }
-        try self.init(queue: queue, path: path, environment: environment)
+        try self.init(queue: queue, path: path, environment: environment, readOnly: false)
         // Crash-test seam (used only by the CLI kill test): stall inside the write transaction,
         // after every row is written and before the commit, so that a SIGKILL lands mid-apply.
         if let marker = ProcessInfo.processInfo.environment["THINGFORM_TEST_STALL_BEFORE_COMMIT"], !marker.isEmpty {
@@ -80,10 +102,10 @@ public final class SQLiteStateStore: StateStore {
         } catch {
             throw openError(path: ":memory:", error)
         }
-        return try SQLiteStateStore(queue: queue, path: ":memory:", environment: environment)
+        return try SQLiteStateStore(queue: queue, path: ":memory:", environment: environment, readOnly: false)
     }
 
-    private init(queue: DatabaseQueue, path: String, environment: StateEnvironment) throws {
+    private init(queue: DatabaseQueue, path: String, environment: StateEnvironment, readOnly: Bool) throws {
         self.dbQueue = queue
         self.path = path
         self.environment = environment
@@ -105,6 +127,9 @@ public final class SQLiteStateStore: StateStore {
             }
             if superseded {
                 throw StateError.unavailable("the state database \(path) was written by a newer thingform (unknown schema migrations); upgrade thingform")
+            }
+            if !complete && readOnly {
+                throw StateError.unavailable("the state database \(path) needs a schema upgrade, which needs write access; run a command that writes (apply) with write access once")
             }
             if !complete {
                 do {

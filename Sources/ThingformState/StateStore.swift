@@ -63,3 +63,13 @@ public enum StateError: Error, Equatable, CustomStringConvertible {
         }
     }
 }
+
+/// Codes of the state commands that are not a `StateError`.
+public enum StateCode {
+    /// `state show`, `batch download`, `thingmodel export`: the address is not in the state.
+    public static let notInState = "E-STA-04"
+    /// `force-unlock` of a lock whose holder is still running on this host (without --force).
+    public static let holderAlive = "E-STA-05"
+    /// A command's argument is not an address of the kind it takes.
+    public static let notAnAddress = "E-CLI-02"
+}

@@ -1,3 +1,4 @@
+import Foundation
 import ThingformModel
 
 /// Everything one apply changes, written in one transaction or not at all.
@@ -74,6 +75,15 @@ public struct LockInfo: Sendable, Codable, Equatable {
     public var operation: String
     /// RFC 3339 UTC.
     public var createdAt: String
+
+    /// Whether the holder is a process alive on this host (same host name, its pid exists): then
+    /// removing the lock would let a second apply run beside it.
+    public var holderIsAliveHere: Bool {
+        guard let at = holder.lastIndex(of: "@"),
+              holder[holder.index(after: at)...] == StateEnvironment.currentUserAtHost().split(separator: "@").last ?? "",
+              pid > 0 else { return false }
+        return kill(pid, 0) == 0 || errno == EPERM
+    }
 
     public init(id: String, holder: String, pid: Int32, operation: String, createdAt: String) {
         self.id = id

@@ -182,7 +182,8 @@ final class ApplierTests: XCTestCase {
     func testDeletingEverythingRunsBottomUpAndEmptiesTheState() throws {
         let store = try SQLiteStateStore.inMemory()
         try apply(Self.instance + "---\n" + Self.product(), to: store)
-        let plan = Planner().plan(desired: DesiredState(resources: []), snapshot: try store.snapshot())
+        XCTAssertEqual(Planner().plan(desired: DesiredState(resources: []), snapshot: try store.snapshot()).errors.map(\.code), ["E-PLN-04"])
+        let plan = Planner(options: .init(allowDestroyAll: true)).plan(desired: DesiredState(resources: []), snapshot: try store.snapshot())
         XCTAssertEqual(plan.changes.map(\.address.kind), [.thingModel, .product, .project, .instance, .instance])
         let result = try Applier().apply(plan, to: store)
         XCTAssertEqual(result.summary.destroyed, 5)

@@ -99,7 +99,13 @@ final class ApplyCommandTests: XCTestCase {
         XCTAssertTrue(apply.stderr.contains("E-STA-01"), apply.all)
         XCTAssertTrue(apply.stderr.contains(lock.holder), apply.all)
         XCTAssertTrue(apply.stderr.contains(lock.id), apply.all)
-        let unlock = try cli.run(["force-unlock", lock.id, "--state", "s.db"])
+        // The holder (this test process) is alive on this host: force-unlock names it and needs --force.
+        let refused = try cli.run(["force-unlock", lock.id, "--state", "s.db"])
+        XCTAssertEqual(refused.status, 1, refused.all)
+        XCTAssertTrue(refused.stderr.contains("E-STA-05"), refused.all)
+        XCTAssertTrue(refused.stderr.contains(lock.holder) && refused.stderr.contains("pid \(lock.pid)"), refused.all)
+        XCTAssertTrue(refused.stderr.contains("--force"), refused.all)
+        let unlock = try cli.run(["force-unlock", lock.id, "--force", "--state", "s.db"])
         XCTAssertEqual(unlock.status, 0, unlock.all)
         XCTAssertEqual(try cli.run(["apply", "m", "--auto-approve", "--state", "s.db"]).status, 0)
     }

@@ -21,6 +21,17 @@ final class ThingModelImportExportTests: XCTestCase {
         XCTAssertTrue(lines.contains { $0.contains("\"GPS_Info\"") } && lines.contains { $0.contains("\"Wifi_Info\"") })
     }
 
+    // issue 13: real console exports carry `step: "undefined"` (and `unit: "undefined"`): they
+    // import in strict mode and export back as written.
+    func testARealExportsUndefinedStepImportsAndExportsBackAsWritten() throws {
+        let line = #"{"id":"temp","name":"温度","desc":"","required":false,"mode":"r","define":{"type":"int","unit":"undefined","step":"undefined","min":"0","max":"100","start":"0"}}"#
+        let r = ConsoleThingModel.importJSON(wrap(line), file: "s.json", compat: .strict)
+        XCTAssertTrue(r.diagnostics.isEmpty, "\(r.diagnostics.items)")
+        XCTAssertEqual(ConsoleThingModel.model(try XCTUnwrap(r.definition))["properties"]?.arrayValue?.first?.compact, line)
+        let bad = ConsoleThingModel.importJSON(wrap(line.replacingOccurrences(of: #""step":"undefined""#, with: #""step":"none""#)), file: "s.json", compat: .strict)
+        XCTAssertEqual(TM.codes(bad.diagnostics), ["E-TM-12"])
+    }
+
     // Case 39: profile mismatch warns (W-TM-02); export writes the target product; version 2.0 fails.
     func testProfileMismatchWarnsAndExportUsesTargetProduct() throws {
         let json = "{\"version\":\"1.0\",\"profile\":{\"ProductId\":\"ABCDE12345\",\"CategoryId\":\"3\"},\"properties\":[]}"

@@ -223,7 +223,9 @@ final class CAMKindsTests: XCTestCase {
 
     func testDeletingEverythingRemovesUsersThenGroupsThenPolicies() {
         let state = Fixture.snapshot(Fixture.load(Self.text).desired)
-        let plan = Fixture.plan(Fixture.join([Fixture.pub]), against: state)
+        // Every stored resource goes: that needs --allow-destroy-all (E-PLN-04 otherwise).
+        XCTAssertEqual(Fixture.plan(Fixture.join([Fixture.pub]), against: state).errors.map(\.code), ["E-PLN-04"])
+        let plan = Planner(options: .init(allowDestroyAll: true)).plan(desired: Fixture.load(Fixture.join([Fixture.pub])).desired, snapshot: state)
         XCTAssertFalse(plan.hasErrors)
         XCTAssertEqual(plan.steps, ["delete CamUser/alice", "delete CamGroup/operators", "delete CamPolicy/operators-read", "create Instance/pub"])
     }

@@ -53,7 +53,7 @@ final class ReleaseRenderTests: XCTestCase {
 
     func testJSONCarriesTheStepAndTheNoticesAndReadsThemBack() throws {
         let out = JSONRenderer.render(plan)
-        XCTAssertTrue(out.contains("\"format_version\": \"1.0\""), out)
+        XCTAssertTrue(out.contains("\"format_version\": \"\(Plan.formatVersion)\""), out)
         let json = try XCTUnwrap(JSON.parse(out))
         let step = json["changes"]?.arrayValue?.first?["release"]
         XCTAssertEqual(step?.compact, #"{"from":"developing","to":"underReview","via":null,"review_required":["lianlian"],"auto_approved":false}"#)

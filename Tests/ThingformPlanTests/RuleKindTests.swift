@@ -121,6 +121,28 @@ final class RuleKindTests: XCTestCase {
         XCTAssertDiagnostic(errors(s), ForwarderCode.clearTextSecret, at: Fixture.location(of: "thread", in: s))
     }
 
+    /// issue 13: credentials typed into ordinary fields are refused at their field, and never echoed.
+    func testCredentialsInOrdinaryFieldsAreRefusedWithoutEchoingThem() {
+        func fwd(_ spec: String) -> String { text(Fixture.doc("Forwarder", "f2", "instance: pub\n" + spec)) }
+        let cases = [
+            fwd("type: http\nhttp: {url: \"https://ops:hunter2@a.example.com/hook\"}"),
+            fwd("type: function\nfunction: {env: e1, name: f1, url: \"http://admin:hunter2@127.0.0.1:9000/f\"}"),
+            fwd("type: kafka\nkafka: {instance: ck-1, bootstrapServers: [\"127.0.0.1:9092\"], topic: t, properties: {sasl.password: hunter2}}"),
+            fwd("type: kafka\nkafka: {instance: ck-1, bootstrapServers: [\"127.0.0.1:9092\"], topic: t, properties: {sasl.jaas.config: \"x password=hunter2\"}}"),
+            fwd("type: function\nfunction: {env: e1, name: f1, command: [/usr/bin/f, \"--api-key=hunter2\"]}"),
+            fwd("type: function\nfunction: {env: e1, name: f1, command: [/usr/bin/f, --token, hunter2]}"),
+        ]
+        for t in cases {
+            let found = errors(t).filter { $0.code == ForwarderCode.clearTextSecret }
+            XCTAssertEqual(found.count, 1, t)
+            XCTAssertFalse(found.first?.description.contains("hunter2") ?? true, found.first?.description ?? "")
+            XCTAssertTrue(found.first?.hint?.contains("{env: NAME}") ?? false)
+            XCTAssertNotNil(found.first?.location)
+        }
+        XCTAssertEqual(errors(fwd("type: function\nfunction: {env: e1, name: f1, command: [/usr/bin/f, --verbose, --token-file=/run/t]}"))
+            .filter { $0.code == ForwarderCode.clearTextSecret }.count, 0)
+    }
+
     func testForwarderSettingsCodes() {
         func fwd(_ spec: String) -> String { text(Fixture.doc("Forwarder", "f2", "instance: pub\n" + spec)) }
         let url = fwd("type: http\nhttp: {url: ftp://x.example.com}")

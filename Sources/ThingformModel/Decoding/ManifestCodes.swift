@@ -18,4 +18,7 @@ public enum ManifestCode {
     public static let missingField = "E-MAN-08"
     /// A file that cannot be read, or a path with no manifests.
     public static let unreadable = "E-MAN-09"
+    /// A path a manifest names that leaves the manifest root (absolute, `..`, a symlink out), is
+    /// not a regular file (a device, a FIFO, a folder) or is larger than its field allows.
+    public static let pathOutsideTree = "E-MAN-10"
 }

@@ -90,10 +90,13 @@ public struct MappingReader {
     }
 
     /// An integer field (plain decimal digits).
+    public static let maxInteger = 9_007_199_254_740_992
+
     public mutating func int(_ key: String, _ ctx: inout DecodeContext) -> Int? {
         guard let n = node(key, &ctx) else { return nil }
-        if let s = n.scalar, s.plain, let v = Int(s.text) { return v }
-        ctx.error(ManifestCode.wrongType, n, "\(fieldPath(key)) must be an integer, found \(n.typeName)")
+        // ±2^53: an integer every JSON reader keeps exactly; anything larger is no count, port or timeout.
+        if let s = n.scalar, s.plain, let v = Int(s.text), abs(v) <= MappingReader.maxInteger { return v }
+        ctx.error(ManifestCode.wrongType, n, "\(fieldPath(key)) must be an integer from -\(MappingReader.maxInteger) to \(MappingReader.maxInteger), found \(n.typeName)")
         return nil
     }
 

@@ -44,10 +44,12 @@ public enum ResourceDecoder {
     /// `file`); the loader passes real ones, tests in-memory ones.
     public static func decode(_ doc: Document, readFile: @escaping @Sendable (String) -> String? = { _ in nil },
                               fileDigest: @escaping @Sendable (String) -> FileDigest? = { _ in nil },
+                              pathProblem: @escaping @Sendable (String, Int?) -> String? = { _, _ in nil },
                               into diagnostics: inout Diagnostics) -> Resource? {
         var ctx = DecodeContext(file: doc.file)
         ctx.readFile = readFile
         ctx.fileDigest = fileDigest
+        ctx.pathProblem = pathProblem
         defer { diagnostics.append(contentsOf: ctx.diagnostics) }
         guard var top = MappingReader(doc.root, path: "", what: "a manifest document", &ctx) else { return nil }
         if let v = top.string("apiVersion", required: true, code: ManifestCode.envelope, &ctx), v != apiVersion {

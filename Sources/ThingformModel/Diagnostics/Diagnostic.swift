@@ -14,12 +14,13 @@ public struct Diagnostic: Hashable, Sendable, Codable, CustomStringConvertible {
 
     public init(_ severity: Severity, _ code: String, at location: SourceLocation?, address: String? = nil,
                 _ message: String, hint: String? = nil) {
+        // Messages repeat input: escape what a terminal would obey, cut what is too long to read.
         self.severity = severity
         self.code = code
-        self.location = location
-        self.address = address
-        self.message = message
-        self.hint = hint
+        self.location = location.map { SourceLocation(file: Echo.escaped($0.file), line: $0.line, column: $0.column) }
+        self.address = address.map(Echo.safe)
+        self.message = Echo.safe(message)
+        self.hint = hint.map(Echo.safe)
     }
 
     public static func error(_ code: String, at location: SourceLocation?, address: String? = nil,

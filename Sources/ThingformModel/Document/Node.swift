@@ -72,7 +72,7 @@ public struct Node: Sendable {
         case .sequence: return "a list"
         case let .scalar(s):
             if isNull { return "null" }
-            return s.plain ? "the scalar '\(s.text)'" : "the string \"\(s.text)\""
+            return s.plain ? "the scalar '\(Echo.cut(s.text))'" : "the string \"\(Echo.cut(s.text))\""
         }
     }
 

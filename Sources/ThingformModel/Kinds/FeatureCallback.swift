@@ -31,6 +31,7 @@ public struct FeatureCallback: Sendable, Equatable {
                           hint: "Like https://hooks.example.com/ai (host required, no fragment, at most 512 characters)")
             }
         }
+        CredentialCheck.checkURL(url, r.node["url"], field: "\(path).url", &ctx)
         let token = SecretRef.read("tokenSecretRef", clearText: "token", &r, &ctx)
         r.finish(&ctx)
         guard let url else { return nil }

@@ -27,6 +27,9 @@ public struct InstanceSpec: ResourceSpec {
 
     /// 设备注册数上限 per unit (spec/01 §2.4, seed L287): starter 5000, standard and high
     /// performance 100000.
+    /// Bounds (proposed) that keep the edition's cap × units and every sum of limits inside Int.
+    public static let maxUnits = 100_000
+    public static let maxLimit = 1_000_000_000_000
     public static let registeredDevicesPerUnit = ["starter": 5_000, "standard": 100_000, "highPerformance": 100_000]
 
     /// An enterprise instance's registered-device limit from its canonical spec: `limits.registeredDevices`
@@ -36,7 +39,9 @@ public struct InstanceSpec: ResourceSpec {
         if case let .number(n)? = spec["limits"]?["registeredDevices"], let v = Int(n) { return v }
         let units: Int
         if case let .number(u)? = spec["units"], let v = Int(u) { units = v } else { units = 1 }
-        return (registeredDevicesPerUnit[spec["edition"]?.stringValue ?? "starter"] ?? 5_000) * units
+        // A state written before the bounds may hold any units: saturate rather than trap.
+        let (cap, overflow) = (registeredDevicesPerUnit[spec["edition"]?.stringValue ?? "starter"] ?? 5_000).multipliedReportingOverflow(by: units)
+        return overflow ? Int.max : cap
     }
 
     public init?(spec: Node, name: String, _ ctx: inout DecodeContext) {
@@ -55,7 +60,9 @@ public struct InstanceSpec: ResourceSpec {
         if let n = r.node("limits", &ctx), var lr = MappingReader(n, path: "spec.limits", what: "limits", &ctx) {
             for key in InstanceSpec.limitKeys {
                 if let v = lr.int(key, &ctx) {
-                    if v < 0 { ctx.error(ManifestCode.wrongType, lr.node[key]!, "spec.limits.\(key) must not be negative") } else { limits.append((key, v)) }
+                    if !(0...InstanceSpec.maxLimit).contains(v) {
+                        ctx.error(ManifestCode.wrongType, lr.node[key]!, "spec.limits.\(key) must be an integer from 0 to \(InstanceSpec.maxLimit)")
+                    } else { limits.append((key, v)) }
                 }
             }
             lr.finish(&ctx)
@@ -113,8 +120,8 @@ public struct InstanceSpec: ResourceSpec {
             }
             units = 1
             if let n = unitsNode {
-                if let s = n.scalar, s.plain, let u = Int(s.text), u >= 1 { units = u } else {
-                    ctx.error(InstanceCode.wrongTypeField, n, "spec.units must be an integer of at least 1, found \(n.typeName)")
+                if let s = n.scalar, s.plain, let u = Int(s.text), (1...InstanceSpec.maxUnits).contains(u) { units = u } else {
+                    ctx.error(InstanceCode.wrongTypeField, n, "spec.units must be an integer from 1 to \(InstanceSpec.maxUnits), found \(n.typeName)")
                 }
             }
             if let n = expiresNode {

@@ -61,6 +61,7 @@ public struct ReleaseApplication: Sendable, Equatable {
                       hint: "Compress the test report written from the Tencent Lianlian test report template and name the archive")
             return nil
         }
+        if ctx.refusesPath(path, at, field: "the test report", limit: nil) { return nil }
         guard let digest = ctx.fileDigest(path) else {
             ctx.error(ReleaseCode.application, at, "cannot read the test report '\(path)' (paths are relative to the manifest)")
             return nil

@@ -12,7 +12,9 @@ struct Apply: ParsableCommand {
         discussion: """
         With manifest paths: plans, shows the plan and asks for confirmation on a terminal. Without
         a terminal it refuses unless --auto-approve is given. With a PLANFILE (from plan --out): executes
-        exactly that plan, refusing it if the state changed since (stale plan). One apply at a time:
+        exactly that plan: it plans again from the manifests the plan names and refuses the file (E-PLN-05)
+        unless the result is the same plan, or if the state changed since (stale plan). A single file
+        that is not *.yaml or *.yml is always read as a plan (E-PLN-01 if it is not one). One apply at a time:
         a second one fails at once naming the holder of the lock.
         """
     )
@@ -29,6 +31,10 @@ struct Apply: ParsableCommand {
     @Flag(name: .long, help: "Do not send the Echostr handshakes of enabled rules' HTTP forwarders and of advanced-feature callbacks (offline runs); each skipped check is a warning.")
     var skipConnectivityCheck = false
 
+    @Flag(name: .long, help: "Allow an apply that deletes every resource in the state, or that reads no manifest (E-PLN-04 otherwise).")
+    var allowDestroyAll = false
+
+    @OptionGroup var rootOption: RootOption
     @OptionGroup var stateOptions: StateOptions
     @OptionGroup var output: OutputOptions
 
@@ -36,10 +42,10 @@ struct Apply: ParsableCommand {
         let plan: Plan
         var fromFile = false
         if paths.count == 1, let saved = Apply.savedPlan(at: paths[0]) {
-            plan = try saved.get()
+            plan = try verified(saved.get(), file: paths[0])
             fromFile = true
         } else {
-            plan = try Planning.plan(paths: manifestPaths(paths), state: stateOptions, allowReplace: allowReplace)
+            plan = try Planning.plan(paths: manifestPaths(paths), root: rootOption.root, state: stateOptions, allowReplace: allowReplace, allowDestroyAll: allowDestroyAll)
             print(PlanFormat.text.render(plan, color: output.color), terminator: "")
             if plan.hasErrors { throw ExitCode(1) }
             if !plan.hasChanges {
@@ -83,14 +89,30 @@ struct Apply: ParsableCommand {
         }
     }
 
-    /// The saved plan at `path`, if `path` is a file that looks like one.
+    /// The saved plan at `path`: any single file that is not `*.yaml` or `*.yml` is read as a
+    /// plan, never as manifests (an empty or foreign file is E-PLN-01, not "no resources").
     static func savedPlan(at path: String) -> Result<Plan, CLIError>? {
         var isDir: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir), !isDir.boolValue,
-              !path.hasSuffix(".yaml"), !path.hasSuffix(".yml"),
-              let data = FileManager.default.contents(atPath: path) else { return nil }
-        let text = String(decoding: data, as: UTF8.self)
-        guard text.contains("\"format_version\"") else { return nil }
-        do { return .success(try PlanFile.read(text)) } catch { return .failure(CLIError("Error: \(error)")) }
+              !path.hasSuffix(".yaml"), !path.hasSuffix(".yml") else { return nil }
+        guard let data = InputFile.read(path) else {
+            return .failure(CLIError("E-PLN-01 \(path): the plan file cannot be read. Check its permissions, or name manifests (*.yaml) instead"))
+        }
+        do { return .success(try PlanFile.read(String(decoding: data, as: UTF8.self))) } catch {
+            return .failure(CLIError("\(path): \(error). Save a plan with `thingform plan PATH --out \(path)`, or name manifests (*.yaml) instead"))
+        }
+    }
+
+    /// The fresh plan from the manifests a saved plan names, if it is exactly the saved plan.
+    func verified(_ saved: Plan, file: String) throws -> Plan {
+        do {
+            return try SavedPlanCheck.verify(saved, file: file) { source in
+                try Planning.plan(paths: source.paths, root: source.root, state: stateOptions, allowReplace: source.allowReplace,
+                                  allowDestroyAll: source.allowDestroyAll)
+            }
+        } catch let r as SavedPlanCheck.Refusal {
+            for d in r.errors { printError("Error: \(d)") }
+            throw CLIError(r.description)
+        }
     }
 }

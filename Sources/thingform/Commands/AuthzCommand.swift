@@ -16,7 +16,7 @@ struct AuthzCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Decide one request against policies: allowed or denied, and the statement that decided it.",
             discussion: """
-            Policies are CAM policy documents (JSON, spec/06 §12.6), validated first: every problem with the policy file's
+            Policies are CAM policy documents (JSON; see the README's "CamPolicy, CamGroup and CamUser" section), validated first: every problem with the policy file's
             line:column and its code. Or --as CamUser/NAME: the user's policies from the manifests (--manifests, no state
             store), attached directly or through its groups, from either side (CamPolicy.spec.attachTo, CamGroup, CamUser).
             Evaluation: default deny, an explicit deny wins, wildcards in actions and resources.

@@ -26,16 +26,16 @@ struct BatchCommand: ParsableCommand {
 
         func run() throws {
             guard let address = Address(parsing: batch), address.kind == .deviceBatch else {
-                throw CLIError("Error: '\(batch)' is not a batch address; use DeviceBatch/NAME")
+                throw CLIError("Error: \(StateCode.notAnAddress) '\(batch)' is not a batch address; use DeviceBatch/NAME")
             }
-            let store = try stateOptions.open()
+            let store = try stateOptions.openForReading()
             let snapshot: Snapshot
             let bytes: [UInt8]?
             do {
                 snapshot = try store.snapshot()
                 bytes = try store.batchOutput(name: address.name)
             } catch let e as StateError { throw CLIError("Error: \(e)") }
-            guard let record = snapshot.batches[address.name], let bytes else { throw CLIError("Error: \(address) is not in the state; apply it first") }
+            guard let record = snapshot.batches[address.name], let bytes else { throw CLIError("Error: \(StateCode.notInState) \(address) is not in the state; apply it first (`thingform state list` shows what is)") }
             let path = out ?? "\(record.productId)_\(record.id).csv"
             if path == "-" {
                 FileHandle.standardOutput.write(Data(bytes))

@@ -31,8 +31,11 @@ struct FenceCommand: ParsableCommand {
         @Option(help: ArgumentHelp("The shape as JSON, or @FILE (instead of Fence/NAME).", valueName: "json")) var shape: String?
         @Option(name: .customLong("manifests"), help: ArgumentHelp("Where the manifests are (default: the current directory).", valueName: "path"))
         var manifests: [String] = []
-        @Option(help: "Longitude of the point.") var lon: Double?
-        @Option(help: "Latitude of the point.") var lat: Double?
+        // Unconditional: `--lon -73.98` takes the negative number, not a flag named -7.
+        @Option(parsing: .unconditional, help: ArgumentHelp("Longitude of the point, -180 to 180 (negative values need no '=').", valueName: "degrees"))
+        var lon: String?
+        @Option(parsing: .unconditional, help: ArgumentHelp("Latitude of the point, -90 to 90.", valueName: "degrees"))
+        var lat: String?
         @Option(help: ArgumentHelp("A JSONL file of fixes, one {\"lon\":..,\"lat\":..} a line.", valueName: "file")) var fixes: String?
         @Option(help: "enter, leave or enterOrLeave (with --fixes; default: the fence's own, or enter).") var trigger: String?
         @Option(help: "text or json.") var format: CheckFormat = .text
@@ -80,7 +83,8 @@ struct FenceCommand: ParsableCommand {
                 }
                 return
             }
-            guard let lon, let lat else { throw CLIError("Error: give --lon and --lat, or --fixes FILE.jsonl") }
+            guard let lonText = lon, let latText = lat else { throw CLIError("Error: give --lon and --lat, or --fixes FILE.jsonl") }
+            let lon = try Test.coordinate(lonText, "--lon", limit: 180), lat = try Test.coordinate(latText, "--lat", limit: 90)
             let r = FenceCheck.point(s, longitude: lon, latitude: lat)
             if format == .json {
                 print(JSON.object([.init("inside", .bool(r.inside)), .init("distance_m", .number(String(format: "%.3f", r.distanceMeters)))]).compact)
@@ -89,9 +93,18 @@ struct FenceCommand: ParsableCommand {
             }
         }
 
+        /// A finite number of degrees within ±`limit` (E-GEO-01 otherwise: `1e400` is not a longitude).
+        static func coordinate(_ text: String, _ flag: String, limit: Double) throws -> Double {
+            guard let v = Double(text.trimmingCharacters(in: .whitespaces)), v.isFinite, abs(v) <= limit,
+                  text.allSatisfy({ $0.isNumber || "+-.eE ".contains($0) }) else {
+                throw CLIError("Error: E-GEO-01 \(flag) \(Echo.cut(text)) is not a coordinate; give a number of degrees from -\(Int(limit)) to \(Int(limit)) (e.g. \(flag) -73.98)")
+            }
+            return v
+        }
+
         /// One `{"lon":..,"lat":..}` per line; blank lines are skipped; errors name the line.
         static func readFixes(_ path: String) throws -> ([(longitude: Double, latitude: Double)], [Int]) {
-            guard let data = FileManager.default.contents(atPath: path) else { throw CLIError("Error: E-MAN-09 cannot read \(path)") }
+            guard let data = InputFile.read(path) else { throw CLIError("Error: E-MAN-09 cannot read \(path)") }
             var out: [(longitude: Double, latitude: Double)] = []
             var lines: [Int] = []
             for (i, line) in String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
@@ -100,6 +113,9 @@ struct FenceCommand: ParsableCommand {
                 guard let j = JSON.parse(text), case let .number(lonText)? = j["lon"], case let .number(latText)? = j["lat"],
                       let lon = Double(lonText), let lat = Double(latText) else {
                     throw CLIError("Error: \(path):\(i + 1): E-GEO-11 expected {\"lon\": number, \"lat\": number}")
+                }
+                guard lon.isFinite, lat.isFinite, abs(lon) <= 180, abs(lat) <= 90 else {
+                    throw CLIError("Error: \(path):\(i + 1): E-GEO-01 {\"lon\": \(Echo.cut(lonText)), \"lat\": \(Echo.cut(latText))} is out of range; longitude must be in [-180, 180] and latitude in [-90, 90]")
                 }
                 out.append((lon, lat))
                 lines.append(i + 1)

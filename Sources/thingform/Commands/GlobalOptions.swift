@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import ThingformModel
 import ThingformState
 
 /// Options every command that touches the state store takes.
@@ -14,11 +15,27 @@ struct StateOptions: ParsableArguments {
         return ".thingform/state.db"
     }
 
+    /// For commands that only read (state list/show/history, plan): a state file without write
+    /// access is opened read-only instead of failing with E-STA-03.
+    func openForReading() throws -> SQLiteStateStore {
+        guard FileManager.default.fileExists(atPath: path), access(path, W_OK) != 0 else { return try open() }
+        do { return try SQLiteStateStore.openForReading(path: path) } catch let e as StateError {
+            throw CLIError(e.description)
+        }
+    }
+
     func open() throws -> SQLiteStateStore {
         do { return try SQLiteStateStore(path: path) } catch let e as StateError {
             throw CLIError(e.description)
         }
     }
+}
+
+/// Where the paths manifests name (firmware files, names files, console JSON, test reports) must
+/// stay: the folder given on the command line (a file's own folder), or `--root`.
+struct RootOption: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("The folder every path a manifest names must stay inside (default: each folder given, or a file's folder).", valueName: "dir"))
+    var root: String?
 }
 
 /// Options of commands that print a plan.
@@ -35,11 +52,17 @@ struct OutputOptions: ParsableArguments {
 struct CLIError: Error, CustomStringConvertible {
     var message: String
     /// ArgumentParser prints "Error: " before a thrown error itself.
-    init(_ message: String) { self.message = message.hasPrefix("Error: ") ? String(message.dropFirst(7)) : message }
+    init(_ raw: String) {
+        let message = Echo.escaped(raw, keepNewlines: true)
+        self.message = message.hasPrefix("Error: ") ? String(message.dropFirst(7)) : message
+    }
     var description: String { message }
 }
 
-func printError(_ s: String) {
+/// Everything on standard error: control characters and terminal escapes in what it repeats are
+/// shown, not obeyed (a file name or value with `\e[…` cannot redraw the terminal).
+func printError(_ raw: String) {
+    let s = Echo.escaped(raw, keepNewlines: true)
     FileHandle.standardError.write(Data((s.hasSuffix("\n") ? s : s + "\n").utf8))
 }
 

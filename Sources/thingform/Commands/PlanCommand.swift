@@ -34,11 +34,15 @@ struct PlanCommand: ParsableCommand {
     @Flag(name: .long, help: "Allow replacing resources whose immutable fields changed (they get new platform ids).")
     var allowReplace = false
 
+    @Flag(name: .long, help: "Allow a plan that deletes every resource in the state, or that reads no manifest (E-PLN-04 otherwise).")
+    var allowDestroyAll = false
+
+    @OptionGroup var rootOption: RootOption
     @OptionGroup var stateOptions: StateOptions
     @OptionGroup var output: OutputOptions
 
     func run() throws {
-        let plan = try Planning.plan(paths: manifestPaths(paths), state: stateOptions, allowReplace: allowReplace)
+        let plan = try Planning.plan(paths: manifestPaths(paths), root: rootOption.root, state: stateOptions, allowReplace: allowReplace, allowDestroyAll: allowDestroyAll)
         print(format.render(plan, color: output.color), terminator: "")
         if let out, !plan.hasErrors {
             try Data((PlanFile.json(plan).pretty + "\n").utf8).write(to: URL(fileURLWithPath: out))
@@ -51,22 +55,26 @@ struct PlanCommand: ParsableCommand {
 
 /// Loading manifests and planning against the store: shared by plan and apply.
 enum Planning {
-    static func plan(paths: [String], state: StateOptions, allowReplace: Bool) throws -> Plan {
+    static func plan(paths: [String], root: String?, state: StateOptions, allowReplace: Bool, allowDestroyAll: Bool) throws -> Plan {
         let clock = PhaseClock()
-        let loaded = ManifestLoader.load(paths: paths)
+        let loaded = ManifestLoader.load(paths: paths, root: root)
         clock.lap("load \(loaded.files.count) files, \(loaded.desired.resources.count) resources")
+        var diagnostics = loaded.diagnostics
+        if loaded.files.isEmpty && !allowDestroyAll { diagnostics.append(PlanGuards.noManifests(paths: paths)) }
         let snapshot: Snapshot
-        if loaded.diagnostics.hasErrors {
+        if diagnostics.hasErrors {
             // No need to touch the store when the manifests are broken.
             snapshot = .empty
-            return Plan(lineage: "", serial: 0, changes: [], diagnostics: loaded.diagnostics.sorted, unchanged: 0)
+            return Plan(lineage: "", serial: 0, changes: [], diagnostics: diagnostics.sorted, unchanged: 0)
         }
-        let store = try state.open()
+        let store = try state.openForReading()
         do { snapshot = try store.snapshot() } catch let e as StateError { throw CLIError(e.description) }
         clock.lap("snapshot of \(snapshot.resources.count) resources")
         let secrets = SecretReader()
-        let plan = Planner(options: .init(allowReplace: allowReplace, readSecret: { secrets.read($0) })).plan(desired: loaded.desired, snapshot: snapshot,
-                                                                             diagnostics: loaded.diagnostics.sorted)
+        var plan = Planner(options: .init(allowReplace: allowReplace, allowDestroyAll: allowDestroyAll, readSecret: { secrets.read($0) }))
+            .plan(desired: loaded.desired, snapshot: snapshot, diagnostics: diagnostics.sorted)
+        plan.source = PlanSource(paths: paths, files: zip(loaded.files, loaded.contentDigests).map { PlanSource.File(path: $0, sha256: $1) },
+                                 allowReplace: allowReplace, allowDestroyAll: allowDestroyAll, root: root)
         clock.lap("plan")
         return plan
     }

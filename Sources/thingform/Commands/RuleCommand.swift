@@ -16,7 +16,7 @@ struct RuleCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Evaluate a rule's SQL against one message: whether it matches and the SELECT output. Nothing is sent.",
             discussion: """
-            The SQL is the rule engine's dialect (spec/04 §5): SELECT fields FROM topic-filter [WHERE condition].
+            The SQL is the rule engine's dialect (README, "Forwarder and Rule"): SELECT fields FROM topic-filter [WHERE condition].
             Errors name the line and column inside the SQL and an E-RULE code. Exit 0 when evaluated (matched or not), 1 on an error.
             """
         )

@@ -29,10 +29,10 @@ struct StateCommand: ParsableCommand {
 
         func run() throws {
             guard let a = Address(parsing: address) else {
-                throw CLIError("Error: '\(address)' is not an address; use Kind/name with a kind of \(Kind.allCases.map(\.rawValue).joined(separator: ", "))")
+                throw CLIError("Error: \(StateCode.notAnAddress) '\(address)' is not an address; use Kind/name with a kind of \(Kind.allCases.map(\.rawValue).joined(separator: ", "))")
             }
             let snapshot = try StateCommand.snapshot(stateOptions)
-            guard let r = snapshot.resources[a] else { throw CLIError("Error: \(a) is not in the state") }
+            guard let r = snapshot.resources[a] else { throw CLIError("Error: \(StateCode.notInState) \(a) is not in the state. `thingform state list` shows what is; apply its manifest first") }
             print("# \(a)")
             print("id         = \(r.id ?? "(none)")")
             print("created_at = \(r.createdAt)")
@@ -69,7 +69,7 @@ struct StateCommand: ParsableCommand {
         @OptionGroup var stateOptions: StateOptions
 
         func run() throws {
-            let store = try stateOptions.open()
+            let store = try stateOptions.openForReading()
             let entries: [HistoryEntry]
             do { entries = try store.history() } catch let e as StateError { throw CLIError("Error: \(e)") }
             if entries.isEmpty { print("No applies yet.") }
@@ -80,7 +80,7 @@ struct StateCommand: ParsableCommand {
     }
 
     static func snapshot(_ options: StateOptions) throws -> Snapshot {
-        do { return try options.open().snapshot() } catch let e as StateError { throw CLIError("Error: \(e)") }
+        do { return try options.openForReading().snapshot() } catch let e as StateError { throw CLIError("Error: \(e)") }
     }
 }
 
@@ -88,14 +88,23 @@ struct ForceUnlock: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "force-unlock",
         abstract: "Remove the state lock left by an apply that died.",
-        discussion: "Only use it when the process named by the lock is gone. With a LOCK_ID, removes the lock only if it is that one."
+        discussion: """
+        Only use it when the process named by the lock is gone. With a LOCK_ID, removes the lock only if it is that one.
+        When the holder's process is still running on this host, it is refused (E-STA-05) unless --force.
+        """
     )
     @Argument(help: "The lock id printed by the failing apply.") var lockID: String?
+    @Flag(name: .long, help: "Remove the lock even though its holder's process is running on this host.") var force = false
     @OptionGroup var stateOptions: StateOptions
 
     func run() throws {
         let store = try stateOptions.open()
         do {
+            if !force, let held = try store.currentLock(), lockID == nil || lockID == held.id, held.holderIsAliveHere {
+                throw CLIError("Error: E-STA-05 the lock \(held.id) is held by \(held.holder), pid \(held.pid) (\(held.operation), since \(held.createdAt)), "
+                               + "and that process is still running on this host; nothing was removed. Wait for it to finish or stop it; "
+                               + "`thingform force-unlock \(held.id) --force` removes the lock anyway")
+            }
             if let removed = try store.forceUnlock(id: lockID) {
                 print("The state has been unlocked (lock \(removed.id) held by \(removed.holder), pid \(removed.pid), since \(removed.createdAt)).")
             } else if let held = try store.currentLock() {

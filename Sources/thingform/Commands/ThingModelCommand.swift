@@ -24,7 +24,7 @@ struct ThingModelCommand: ParsableCommand {
 
         func run() throws {
             guard let c = Compat(rawValue: compat) else { throw CLIError("Error: --compat must be strict or lenient") }
-            guard let data = FileManager.default.contents(atPath: file) else { throw CLIError("Error: E-MAN-09 cannot read \(file)") }
+            guard let data = InputFile.read(file) else { throw CLIError("Error: E-MAN-09 cannot read \(file)") }
             let result = ConsoleThingModel.importJSON(String(decoding: data, as: UTF8.self), file: file, compat: c)
             for d in result.diagnostics.sorted { printError("\(d.severity == .error ? "Error" : "Warning"): \(d)") }
             guard let definition = result.definition, !result.diagnostics.hasErrors else { throw ExitCode(1) }
@@ -38,7 +38,7 @@ struct ThingModelCommand: ParsableCommand {
     struct Export: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Print the applied thing model of a product as the console's JSON.",
-            discussion: "Canonical compact form (spec/01 §6.11): profile.ProductId is the product's platform id, profile.CategoryId its categoryId (\"0\" when unset); system features of enabled advanced features are included."
+            discussion: "The console's export format, canonical and compact: profile.ProductId is the product's platform id, profile.CategoryId its categoryId (\"0\" when unset); system features of enabled advanced features are included."
         )
         @Argument(help: "The product, e.g. Product/smart-light.") var product: String
         @Flag(help: "Indent the JSON for people (the compact form is the canonical one).") var pretty = false
@@ -46,10 +46,10 @@ struct ThingModelCommand: ParsableCommand {
 
         func run() throws {
             guard let address = Address(parsing: product), address.kind == .product else {
-                throw CLIError("Error: '\(product)' is not a product address; use Product/NAME")
+                throw CLIError("Error: \(StateCode.notAnAddress) '\(product)' is not a product address; use Product/NAME")
             }
             let snapshot = try StateCommand.snapshot(stateOptions)
-            guard let stored = snapshot.resources[address] else { throw CLIError("Error: \(address) is not in the state; apply it first") }
+            guard let stored = snapshot.resources[address] else { throw CLIError("Error: \(StateCode.notInState) \(address) is not in the state; apply it first (`thingform state list` shows what is)") }
             let model = snapshot.resources.values.first {
                 $0.address.kind == .thingModel && $0.attributes["spec"]?["product"]?.stringValue == address.name
             }

@@ -13,7 +13,7 @@ struct TopicsCommand: ParsableCommand {
         Reads the manifests (--manifests PATH, default the current directory; no state store needed): thing-model topics
         (dataProtocol: thingModel), system topics, custom topics (enterprise only: the 3 defaults unless
         customTopics.includeDefaults is false, and the product's Topic manifests), and the topics unmodified SDKs also use
-        (spec/07 §2; --no-sdk leaves them out). The ProductId shows as {ProductId} unless --state names a state store that
+        (the device SDK's own topics; --no-sdk leaves them out). The ProductId shows as {ProductId} unless --state names a state store that
         knows the product; the device as ${deviceName} unless --device-name is given. Exit 0 listed, 1 error.
         """
     )
@@ -23,7 +23,7 @@ struct TopicsCommand: ParsableCommand {
     @Option(name: .customLong("device-name"), help: ArgumentHelp("A device name to put in place of ${deviceName}.", valueName: "name"))
     var deviceName: String?
     @Option(help: ArgumentHelp("A state store to read the real ProductId from (it must exist).", valueName: "path")) var state: String?
-    @Flag(name: .customLong("no-sdk"), help: "Leave out the SDK topics of spec/07 §2.") var noSDK = false
+    @Flag(name: .customLong("no-sdk"), help: "Leave out the device SDK's own topics.") var noSDK = false
     @Option(help: "text or json.") var format: CheckFormat = .text
 
     func run() throws {

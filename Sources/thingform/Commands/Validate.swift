@@ -11,8 +11,10 @@ struct Validate: ParsableCommand {
     @Argument(help: "Manifest files or directories (default: the current directory).")
     var paths: [String] = []
 
+    @OptionGroup var rootOption: RootOption
+
     func run() throws {
-        let result = ManifestLoader.load(paths: manifestPaths(paths))
+        let result = ManifestLoader.load(paths: manifestPaths(paths), root: rootOption.root)
         for d in result.diagnostics.sorted { printError("\(d.severity == .error ? "Error" : "Warning"): \(d)") }
         if result.diagnostics.hasErrors {
             printError("\(result.diagnostics.errors.count) error(s) in \(result.files.count) file(s).")

@@ -30,7 +30,7 @@ public struct CamUserSpec: ResourceSpec {
         self.programmatic = programmatic
         passwordSecretRef = r.string("passwordSecretRef", &ctx)
         if console, passwordSecretRef?.isEmpty ?? true {
-            ctx.error(CAMCode.consolePassword, r.keyNode("access") ?? spec, "access.console: true needs spec.passwordSecretRef (seed L10728)",
+            ctx.error(CAMCode.consolePassword, r.keyNode("access") ?? spec, "access.console: true needs spec.passwordSecretRef",
                       hint: "Name the secret holding the console password, e.g. passwordSecretRef: cam/\(name)/password")
         }
         groups = CAMNames.list(&r, "groups", of: .camGroup, &ctx)

@@ -95,6 +95,7 @@ public struct DeviceBatchSpec: ResourceSpec {
                       hint: "Upload a CSV with one DeviceName per row in the first column (an optional DeviceName header)")
             return nil
         }
+        if ctx.refusesPath(path, node, field: "spec.namesFile", limit: ManifestPath.maxCSVBytes) { return nil }
         guard let text = ctx.readFile(path) else {
             ctx.error(ManifestCode.unreadable, node, "cannot read the names file '\(path)' (paths are relative to the manifest)")
             return nil

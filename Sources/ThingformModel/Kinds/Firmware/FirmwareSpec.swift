@@ -47,6 +47,7 @@ public struct FirmwareSpec: ResourceSpec {
             if !FirmwareSpec.extensions.contains(ManifestPath.fileExtension(path) ?? "") {
                 ctx.error(FirmwareCode.fileExtension, node, "firmware file '\(path)' must end in one of \(FirmwareSpec.extensions.map { "." + $0 }.joined(separator: " "))",
                           hint: "Only .bin .dav .tar .gz .zip .gzip .apk .xz .pack files can be uploaded")
+            } else if ctx.refusesPath(path, node, field: "spec.file", limit: nil) {
             } else if let d = ctx.fileDigest(path) {
                 if d.size > FirmwareSpec.maxFileBytes {
                     ctx.error(FirmwareCode.fileSize, node, "firmware file '\(path)' is \(d.size) bytes; the limit is 1024 MB (\(FirmwareSpec.maxFileBytes) bytes)",

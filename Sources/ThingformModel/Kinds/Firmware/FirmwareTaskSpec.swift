@@ -149,6 +149,7 @@ public struct FirmwareTaskSpec: ResourceSpec {
             ctx.error(FirmwareCode.devicesFile, node, "spec.devicesFile '\(path)' must be a .csv file", hint: "Only csv format is supported; use the DeviceName template")
             return nil
         }
+        if ctx.refusesPath(path, node, field: "spec.devicesFile", limit: ManifestPath.maxCSVBytes) { return nil }
         guard let text = ctx.readFile(path) else {
             ctx.error(ManifestCode.unreadable, node, "cannot read the device file '\(path)' (paths are relative to the manifest)")
             return nil

@@ -16,7 +16,8 @@ public enum CivilTime {
         /// The same wall-clock time `years` later (29 February becomes 28 February).
         public func adding(years: Int) -> Moment {
             var m = self
-            m.year += years
+            // A term of more than 100,000 years is forever; bounded so day arithmetic cannot overflow.
+            m.year += max(-100_000, min(years, 100_000))
             m.day = min(day, CivilTime.daysInMonth(m.year, m.month))
             return m
         }

@@ -3,6 +3,11 @@
 /// `years` after `purchasedAt`. A lot is identified by its position in its list: new purchases
 /// are appended (removing or lowering a lot below its used codes is E-LIC-04).
 public struct LicenceLot: Equatable, Sendable {
+    /// Bounds a manifest's lot may state (proposed; the console sells lots far smaller): every sum
+    /// and term computed from them stays far inside Int.
+    public static let maxCount = 100_000_000
+    public static let maxYears = 100
+
     public var count: Int
     public var expiresAt: String?
     public var bitrate: AVBitrate?

@@ -92,8 +92,8 @@ public struct LicencePools: Equatable, Sendable {
             var ok = true
             var lot = LicenceLot(count: 0)
             if let n = r.required("count", &ctx) {
-                if let s = n.scalar, s.plain, let c = Int(s.text), c >= 0 { lot.count = c } else {
-                    ctx.error(ManifestCode.wrongType, n, "\(p).count must be an integer of at least 0, found \(n.typeName)")
+                if let s = n.scalar, s.plain, let c = Int(s.text), (0...LicenceLot.maxCount).contains(c) { lot.count = c } else {
+                    ctx.error(ManifestCode.wrongType, n, "\(p).count must be an integer from 0 to \(LicenceLot.maxCount), found \(n.typeName)")
                     ok = false
                 }
             } else { ok = false }
@@ -106,8 +106,8 @@ public struct LicencePools: Equatable, Sendable {
                 } else { ok = false }
                 let yearsNode = r.node("years", &ctx)
                 if let n = yearsNode {
-                    if let s = n.scalar, s.plain, let y = Int(s.text), y >= 1 { lot.years = y } else {
-                        ctx.error(ManifestCode.wrongType, n, "\(p).years must be an integer of at least 1, found \(n.typeName)")
+                    if let s = n.scalar, s.plain, let y = Int(s.text), (1...LicenceLot.maxYears).contains(y) { lot.years = y } else {
+                        ctx.error(ManifestCode.wrongType, n, "\(p).years must be an integer from 1 to \(LicenceLot.maxYears), found \(n.typeName)")
                         ok = false
                     }
                 }

@@ -84,6 +84,7 @@ public struct ForwarderSpec: ResourceSpec {
             ctx.error(ForwarderCode.url, r.node["url"]!, "\(path).url '\(url)' is not an absolute http or https URL",
                       hint: "Like https://ops.example.com:8443/hook (host required, no fragment, at most 512 characters)")
         }
+        CredentialCheck.checkURL(url, r.node["url"], field: "\(path).url", &ctx)
         let token = SecretRef.read("tokenSecretRef", clearText: "token", &r, &ctx)
         let timeout = r.int("timeoutSeconds", &ctx) ?? 5
         if timeout < 1 { ctx.error(ManifestCode.wrongType, r.node["timeoutSeconds"]!, "\(path).timeoutSeconds must be at least 1") }
@@ -142,6 +143,12 @@ public struct ForwarderSpec: ResourceSpec {
         }
         let msgType = r.oneOf("msgType", ["Publish", "Forward"], code: ForwarderCode.kafka, &ctx) ?? "Publish"
         var props = (r.stringMap("properties", &ctx) ?? [])
+        if let pn = r.node["properties"]?.pairs {
+            for p in pn where p.key.scalar.map({ CredentialCheck.kafkaSecretProperties.contains($0.text.lowercased()) }) ?? false {
+                ctx.error(ForwarderCode.clearTextSecret, p.value, "\(path).properties.\(p.key.scalar!.text) would put a secret in the manifest in clear text",
+                          hint: "Remove it; \(CredentialCheck.wayOut.prefix(1).lowercased() + CredentialCheck.wayOut.dropFirst())")
+            }
+        }
         if !props.contains(where: { $0.0 == "acks" }) { props.append(("acks", "all")) }
         r.finish(&ctx)
         guard let instance, let topic else { return nil }
@@ -212,8 +219,13 @@ public struct ForwarderSpec: ResourceSpec {
                 ctx.error(ManifestCode.wrongType, c, "\(path).command must be a non-empty list of strings (argv)")
             }
         }
+        if let command, let i = CredentialCheck.secretArgument(command), let node = r.node["command"]?.items?[i] {
+            ctx.error(ForwarderCode.clearTextSecret, node, "\(path).command[\(i)] passes a secret on the command line in clear text",
+                      hint: "Let the command read it from its environment instead. \(CredentialCheck.wayOut)")
+        }
         let url = r.string("url", &ctx)
         if let url, !isHTTPURL(url) { ctx.error(ForwarderCode.url, r.node["url"]!, "\(path).url '\(url)' is not an absolute http or https URL") }
+        CredentialCheck.checkURL(url, r.node["url"], field: "\(path).url", &ctx)
         if r.has("command") == r.has("url") {
             ctx.error(ForwarderCode.function, r.node, "\(path) needs exactly one of command (a local executable) or url (a local function URL)")
         }

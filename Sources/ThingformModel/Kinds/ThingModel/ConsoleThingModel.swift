@@ -40,6 +40,7 @@ public enum ConsoleThingModel {
         var sub = DecodeContext(file: ctx.file, address: ctx.address)
         sub.recordsFields = true
         sub.readFile = ctx.readFile
+        sub.pathProblem = ctx.pathProblem
         var profileProductId: String?
         var definition: ThingModelDefinition?
         var decoder = ThingModelDecoder(source: .consoleJSON, compat: compat, prefix: "")

@@ -38,6 +38,9 @@ enum NumberRules {
         return (s.text, n)
     }
 
+    /// The step text of real console exports that means "no step".
+    public static let undefinedStep = "undefined"
+
     /// Created once: making a Locale per value cost more than the rest of the decoding.
     static let posix = Locale(identifier: "en_US_POSIX")
 
@@ -59,6 +62,9 @@ enum NumberRules {
         var decimals: [Decimal?] = [nil, nil, nil, nil]
         for (i, (key, field)) in [("min", min), ("max", max), ("start", start), ("step", step)].enumerated() {
             guard let (t, node) = field else { continue }
+            // Real console exports carry the literal text `undefined` as a step: no step (1) for
+            // every check, kept as written so the model exports back unchanged.
+            if key == "step", t == NumberRules.undefinedStep { continue }
             if isInt {
                 guard isCanonicalInt(t) else {
                     ctx.error(code, node, "\(r.path).\(key) must be an integer, found '\(t)'", hint: "Write it like 0, 100 or -5")
@@ -104,7 +110,7 @@ enum NumberRules {
                 ctx.error(code, start!.1, "\(r.path).start \(start!.0) is outside [\(min!.0), \(max!.0)]")
                 ok = false
             }
-            if let stepText = step {
+            if let stepText = step, stepText.0 != NumberRules.undefinedStep {
                 let tooSmall = isInt ? (ints[3].map { $0 < 1 } ?? false) : (decimals[3].map { $0 <= 0 } ?? false)
                 let tooLarge: Bool
                 if isInt, let lo = ints[0], let hi = ints[1], let st = ints[3], hi > lo {

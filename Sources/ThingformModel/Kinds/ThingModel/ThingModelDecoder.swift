@@ -409,6 +409,7 @@ struct ThingModelDecoder {
         var sub = DecodeContext(file: ctx.file, address: ctx.address)
         sub.recordsFields = ctx.recordsFields
         sub.readFile = ctx.readFile
+        sub.pathProblem = ctx.pathProblem
         let element = dataType(n, path: path, position: .element, &sub)
         for d in sub.diagnostics.items {
             if d.severity == .error, d.code != ThingModelCode.arrayDefinition {

@@ -33,7 +33,8 @@ public struct ThingModelSpec: ResourceSpec {
             if let path = jsonNode.scalar?.text, !path.isEmpty {
                 fromConsoleJson = path
                 let file = ThingModelSpec.resolve(path, relativeTo: ctx.file)
-                if let text = ctx.readFile(path) {
+                if ctx.refusesPath(path, jsonNode, field: "spec.fromConsoleJson", limit: ManifestPath.maxConsoleJSONBytes) {
+                } else if let text = ctx.readFile(path) {
                     let result = ConsoleThingModel.importJSON(text, file: file, compat: compat, address: ctx.address)
                     ctx.diagnostics.append(contentsOf: result.diagnostics)
                     definition = result.definition ?? ThingModelDefinition()

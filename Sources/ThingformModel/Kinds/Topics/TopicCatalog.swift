@@ -31,7 +31,7 @@ public struct TopicCatalog: Sendable, Equatable {
             case .thingModel: return "Thing-model topics"
             case .system: return "System topics"
             case .custom: return "Custom topics"
-            case .sdk: return "SDK topics (spec/07 §2)"
+            case .sdk: return "SDK topics (the device SDK's own)"
             }
         }
     }

@@ -3,7 +3,8 @@
 SHELL := /bin/bash
 export PATH := $(PATH):/opt/swift/usr/bin
 
-APT_PACKAGES := libyaml-dev libsqlite3-dev libssl-dev pkg-config libmosquitto-dev mosquitto mosquitto-dev mosquitto-clients python3-venv
+APT_PACKAGES := libyaml-dev libsqlite3-dev libssl-dev pkg-config libmosquitto-dev mosquitto mosquitto-dev mosquitto-clients python3-venv \
+                librdkafka-dev libmariadb-dev mariadb-server postgresql
 STATE ?= .thingform/state.db
 BIN := .build/debug/thingform
 # The Python device SDK from PyPI for the runtime's device tests and the README's walk-through.

@@ -22,6 +22,7 @@ let package = Package(
         .library(name: "DeviceAuth", targets: ["DeviceAuth"]),
         .library(name: "ThingformRuntime", targets: ["ThingformRuntime"]),
         .library(name: "ThingformBroker", targets: ["ThingformBroker"]),
+        .library(name: "ThingformForwarders", targets: ["ThingformForwarders"]),
         // The mosquitto auth/ACL plugin (plugin API v5), loaded by the broker `thingform run` supervises.
         .library(name: "thingform-mosquitto-auth", type: .dynamic, targets: ["MosquittoAuthPlugin"]),
     ],
@@ -35,12 +36,18 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         // The runtime's HTTP edge: dynamic registration, firmware downloads, /metrics.
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        // The PostgreSQL forwarder (and later the PostgreSQL state store).
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // libyaml's event parser (Debian's libyaml-dev): the fastest way to read 30 MB of manifests.
         .systemLibrary(name: "CYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
         // libmosquitto (Debian's libmosquitto-dev): the runtime's MQTT client and the load generator.
         .systemLibrary(name: "CMosquitto", pkgConfig: "libmosquitto", providers: [.apt(["libmosquitto-dev"])]),
+        // MariaDB Connector/C (Debian's libmariadb-dev): the MySQL and TDSQL-MySQL forwarders.
+        .systemLibrary(name: "CMariaDB", pkgConfig: "libmariadb", providers: [.apt(["libmariadb-dev"])]),
+        // librdkafka (Debian's librdkafka-dev): the Kafka forwarder, and its mock cluster in tests.
+        .systemLibrary(name: "CRdKafka", pkgConfig: "rdkafka", providers: [.apt(["librdkafka-dev"])]),
         // The pure engines: no I/O, no database, no networking; the runtime wires them in.
         // The rule engine's SQL: lexer, parser, compiled evaluator, functions.
         .target(name: "RuleSQL"),
@@ -71,6 +78,14 @@ let package = Package(
         .target(name: "ThingformBroker", dependencies: ["ThingformRuntime", "ThingformState", "DeviceAuth", "CMosquitto",
                                                         .product(name: "Hummingbird", package: "hummingbird"),
                                                         .product(name: "Crypto", package: "swift-crypto")]),
+        // The rule engine's forwarders: one sink per type (republish, HTTP, SQLite, PostgreSQL,
+        // MySQL/MariaDB, Kafka, file), behind ThingformRuntime's ForwarderSink.
+        .target(name: "ThingformForwarders", dependencies: ["ThingformRuntime", "ThingformModel", "ThingformState", "CMariaDB", "CRdKafka",
+                                                            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                                                            .product(name: "PostgresNIO", package: "postgres-nio"),
+                                                            .product(name: "GRDB", package: "GRDB.swift"),
+                                                            .product(name: "NIOCore", package: "swift-nio"),
+                                                            .product(name: "Crypto", package: "swift-crypto")]),
         // Reading manifest files: YAML with positions, documents, parallel parsing.
         .target(name: "ThingformManifest", dependencies: ["ThingformModel", "CYAML"]),
         // The state store: protocol, SQLite backend, lock, history.
@@ -98,7 +113,7 @@ let package = Package(
         .executableTarget(name: "thingform", dependencies: [
             "ThingformModel", "ThingformManifest", "ThingformState", "ThingformPlan", "ThingformApply",
             "RuleSQL", "Geofence", "CAM", "ThingMessages", "ThingformTest", "ThingformConnectivity",
-            "DeviceAuth", "ThingformRuntime", "ThingformBroker",
+            "DeviceAuth", "ThingformRuntime", "ThingformBroker", "ThingformForwarders",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "ThingformTestTests", dependencies: ["ThingformTest", "ThingformManifest"]),
@@ -123,6 +138,10 @@ let package = Package(
         .testTarget(name: "ThingformBrokerTests", dependencies: ["ThingformBroker", "ThingformRuntime", "ThingformState", "CMosquitto", "DeviceAuth",
                                                                  "ThingformManifest", "ThingformApply", "ThingformPlan"],
                     exclude: ["Fixtures"]),
+        .testTarget(name: "ThingformForwardersTests", dependencies: ["ThingformForwarders", "ThingformRuntime", "ThingformState", "ThingformModel",
+                                                                     .product(name: "NIOCore", package: "swift-nio"),
+                                                                     .product(name: "NIOPosix", package: "swift-nio"),
+                                                                     .product(name: "Hummingbird", package: "hummingbird")]),
         .testTarget(name: "ThingformCLITests", dependencies: [
             "ThingformModel", "ThingformState", "ThingformFixtures", .product(name: "Crypto", package: "swift-crypto"),
         ]),

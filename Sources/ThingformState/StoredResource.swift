@@ -26,5 +26,6 @@ public struct StoredResource: Sendable, Equatable {
         self.updatedAt = updatedAt
     }
 
-    public var attributes: JSON { JSON.parse(attributesJSON) ?? .object([]) }
+    /// The attributes in today's canonical form (an older thingform's stored form upgraded).
+    public var attributes: JSON { ResourceDecoder.upgradeStored(JSON.parse(attributesJSON) ?? .object([]), kind: address.kind) }
 }

@@ -32,6 +32,43 @@ final class ThingModelImportExportTests: XCTestCase {
         XCTAssertEqual(TM.codes(bad.diagnostics), ["E-TM-12"])
     }
 
+    // issue 13: the console's older export format carries `unitDesc` (and no start/step): both
+    // imports keep it, and it exports back as written.
+    func testUnitDescImportsInBothModesAndExportsBack() throws {
+        let line = #"{"id":"temp","name":"温度","desc":"","required":false,"mode":"r","define":{"type":"float","unit":"℃","unitDesc":"摄氏度","min":"0","max":"100"}}"#
+        for compat in [Compat.strict, .lenient] {
+            let r = ConsoleThingModel.importJSON(wrap(line), file: "s.json", compat: compat)
+            XCTAssertTrue(r.diagnostics.isEmpty, "\(compat): \(r.diagnostics.items)")
+            let out = try XCTUnwrap(ConsoleThingModel.model(try XCTUnwrap(r.definition))["properties"]?.arrayValue?.first?.compact)
+            XCTAssertTrue(out.contains(#""unit":"℃","unitDesc":"摄氏度","step":"1","min":"0","max":"100","start":"0""#), out)
+        }
+        let yaml = ThingModelManifestWriter.yaml(name: "m", product: "p",
+                                                 definition: try XCTUnwrap(ConsoleThingModel.importJSON(wrap(line), file: "s.json").definition), compat: .strict)
+        XCTAssertTrue(yaml.contains("unitDesc: 摄氏度"), yaml)
+        let bad = ConsoleThingModel.importJSON(wrap(line.replacingOccurrences(of: #""摄氏度""#, with: #"["x"]"#)), file: "s.json", compat: .strict)
+        XCTAssertEqual(TM.codes(bad.diagnostics), ["E-TM-12"])
+    }
+
+    // issue 13: struct members of real exports have only id, name and dataType: they export back
+    // without `required`; a member marked required keeps it.
+    func testStructMembersEmitRequiredOnlyWhereSet() throws {
+        let line = #"{"id":"pos","name":"位置","desc":"","required":false,"mode":"rw","define":{"type":"struct","specs":[{"id":"x","name":"X","dataType":{"type":"int","unit":"","step":"1","min":"0","max":"9","start":"0"}},{"id":"y","name":"Y","required":true,"dataType":{"type":"timestamp"}}]}}"#
+        let r = ConsoleThingModel.importJSON(wrap(line), file: "s.json", compat: .strict)
+        XCTAssertTrue(r.diagnostics.isEmpty, "\(r.diagnostics.items)")
+        XCTAssertEqual(ConsoleThingModel.model(try XCTUnwrap(r.definition))["properties"]?.arrayValue?.first?.compact, line)
+    }
+
+    // A thing model stored before members' `required: false` was dropped reads back in today's
+    // form, so upgrading thingform plans no change.
+    func testStoredMembersRequiredFalseIsUpgradedAway() throws {
+        let stored = JSON.parse(#"{"product":"p","model":{"properties":[{"id":"pos","required":false,"define":{"type":"struct","specs":[{"id":"x","required":false,"dataType":{"type":"array","arrayInfo":{"type":"struct","specs":[{"id":"z","required":false}]}}},{"id":"y","required":true}]}}]}}"#)!
+        let upgraded = ThingModelSpec.upgradeStored(spec: stored).compact
+        XCTAssertEqual(upgraded, #"{"product":"p","model":{"properties":[{"id":"pos","required":false,"define":{"type":"struct","specs":[{"id":"x","dataType":{"type":"array","arrayInfo":{"type":"struct","specs":[{"id":"z"}]}}},{"id":"y","required":true}]}}]}}"#)
+        let attributes = JSON.object([.init("spec", stored)])
+        XCTAssertEqual(ResourceDecoder.upgradeStored(attributes, kind: .thingModel)["spec"]?.compact, upgraded)
+        XCTAssertEqual(ResourceDecoder.upgradeStored(attributes, kind: .product), attributes)
+    }
+
     // Case 39: profile mismatch warns (W-TM-02); export writes the target product; version 2.0 fails.
     func testProfileMismatchWarnsAndExportUsesTargetProduct() throws {
         let json = "{\"version\":\"1.0\",\"profile\":{\"ProductId\":\"ABCDE12345\",\"CategoryId\":\"3\"},\"properties\":[]}"

@@ -4,6 +4,13 @@ public enum ResourceDecoder {
     public static let apiVersion = "thingform/v1"
 
     /// The typed decoders, by kind.
+    /// Stored attributes in today's canonical form (see `ResourceSpec.upgradeStored`).
+    public static func upgradeStored(_ attributes: JSON, kind: Kind) -> JSON {
+        guard let spec = attributes["spec"] else { return attributes }
+        let upgraded = specType(for: kind).upgradeStored(spec: spec)
+        return upgraded == spec ? attributes : attributes.setting("spec", upgraded)
+    }
+
     public static func specType(for kind: Kind) -> any ResourceSpec.Type {
         switch kind {
         case .instance: return InstanceSpec.self

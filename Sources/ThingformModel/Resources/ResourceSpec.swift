@@ -16,8 +16,12 @@ public protocol ResourceSpec: Sendable {
     /// `spec` fields that never change in place: a change replaces the resource (a new
     /// platform id), which the plan only does with `--allow-replace`.
     static var immutableFields: [String] { get }
+    /// A spec stored by an older thingform, rewritten to today's canonical form, so that an
+    /// upgrade of thingform never shows up as a change in a plan.
+    static func upgradeStored(spec: JSON) -> JSON
 }
 
 extension ResourceSpec {
     public static var immutableFields: [String] { [] }
+    public static func upgradeStored(spec: JSON) -> JSON { spec }
 }

@@ -50,7 +50,9 @@ enum ConsoleJSONEncoding {
         case let .bool(m), let .enum(m), let .stringenum(m):
             f.append(.init("mapping", .object(m.map { JSON.Field($0.key, .string($0.label)) })))
         case let .int(n), let .float(n):
-            f += [.init("unit", .string(n.unit)), .init("step", .string(n.step)), .init("min", .string(n.min)),
+            f.append(.init("unit", .string(n.unit)))
+            if let desc = n.unitDesc { f.append(.init("unitDesc", .string(desc))) }
+            f += [.init("step", .string(n.step)), .init("min", .string(n.min)),
                   .init("max", .string(n.max)), .init("start", .string(n.start))]
         case let .string(min, max):
             f += [.init("min", .string(min)), .init("max", .string(max))]
@@ -58,8 +60,10 @@ enum ConsoleJSONEncoding {
             break
         case let .struct(members):
             f.append(.init("specs", .array(members.map { m in
-                .object([.init("id", .string(m.id)), .init("name", .string(m.name)),
-                         .init("required", .bool(m.required)), .init("dataType", define(m.dataType))])
+                var mf: [JSON.Field] = [.init("id", .string(m.id)), .init("name", .string(m.name))]
+                if m.required { mf.append(.init("required", .bool(true))) }
+                mf.append(.init("dataType", define(m.dataType)))
+                return .object(mf)
             })))
         case let .array(element):
             f.append(.init("arrayInfo", define(element)))

@@ -42,13 +42,17 @@ public indirect enum DataType: Hashable, Sendable {
 /// int/float definition fields, each the source text of the value (`"0.0"` stays `"0.0"`).
 public struct NumberDefinition: Hashable, Sendable {
     public var unit: String
+    /// The unit's display text of the console's older export format (`unitDesc`): nil when the
+    /// model does not carry one, so a model exports back exactly as it was written.
+    public var unitDesc: String?
     public var step: String
     public var min: String
     public var max: String
     public var start: String
 
-    public init(unit: String = "", step: String = "1", min: String, max: String, start: String? = nil) {
+    public init(unit: String = "", unitDesc: String? = nil, step: String = "1", min: String, max: String, start: String? = nil) {
         self.unit = unit
+        self.unitDesc = unitDesc
         self.step = step
         self.min = min
         self.max = max
@@ -69,6 +73,8 @@ public struct MappingEntry: Hashable, Sendable {
 /// One struct member (`specs[]`): a scalar-typed field of a struct value.
 public struct StructMember: Hashable, Sendable {
     public var id: String
+    /// Real console exports give members no `required`: it is written (in canonical JSON, exports
+    /// and manifests) only when true, so such a model exports back as it came.
     public var name: String
     public var required: Bool
     public var dataType: DataType

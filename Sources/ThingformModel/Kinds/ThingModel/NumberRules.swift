@@ -47,9 +47,13 @@ enum NumberRules {
     static func decode(_ r: inout MappingReader, isInt: Bool, _ ctx: inout DecodeContext) -> DataType? {
         let code = ThingModelCode.numberDefinition
         var unit = ""
-        if let n = r.node("unit", &ctx) {
-            if let s = n.scalar, !CharacterRules.hasControlCharacters(s.text) { unit = s.text } else {
-                ctx.error(code, n, "\(r.path).unit must be text without control characters, found \(n.typeName)")
+        var unitDesc: String?
+        for key in ["unit", "unitDesc"] {
+            guard let n = r.node(key, &ctx) else { continue }
+            if let s = n.scalar, !CharacterRules.hasControlCharacters(s.text) {
+                if key == "unit" { unit = s.text } else { unitDesc = s.text }
+            } else {
+                ctx.error(code, n, "\(r.path).\(key) must be text without control characters, found \(n.typeName)")
             }
         }
         let min = text(&r, "min", code: code, required: true, &ctx)
@@ -131,7 +135,7 @@ enum NumberRules {
             }
         }
         guard ok, let min, let max else { return nil }
-        let def = NumberDefinition(unit: unit, step: step?.0 ?? "1", min: min.0, max: max.0, start: start?.0 ?? min.0)
+        let def = NumberDefinition(unit: unit, unitDesc: unitDesc, step: step?.0 ?? "1", min: min.0, max: max.0, start: start?.0 ?? min.0)
         return isInt ? .int(def) : .float(def)
     }
 

@@ -93,7 +93,7 @@ public enum ThingModelChangeClassifier {
             }
             for g in y where !x.contains(where: { $0.name == g.name }) { out.append(Change("\(path).mapping.\(g.name)", .additive)) }
         case "int", "float", "string":
-            cosmetic(["unit", "start", "step"], a, b, path: path, into: &out)
+            cosmetic(["unit", "unitDesc", "start", "step"], a, b, path: path, into: &out)
             bound(a["min"], b["min"], path: "\(path).min", lowerIsWider: true, into: &out)
             bound(a["max"], b["max"], path: "\(path).max", lowerIsWider: false, into: &out)
         case "struct":

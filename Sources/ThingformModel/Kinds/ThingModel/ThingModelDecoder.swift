@@ -287,7 +287,7 @@ struct ThingModelDecoder {
             known.append("mapping")
             result = mapping(&r, type: type, &ctx)
         case "int", "float":
-            known += ["unit", "step", "min", "max", "start"]
+            known += ["unit", "unitDesc", "step", "min", "max", "start"]
             result = NumberRules.decode(&r, isInt: type == "int", &ctx)
         case "string":
             known += ["min", "max"]

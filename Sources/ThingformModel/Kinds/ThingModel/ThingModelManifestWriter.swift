@@ -73,7 +73,9 @@ public enum ThingModelManifestWriter {
         case let .bool(m), let .enum(m), let .stringenum(m):
             l += nested("mapping", m.map { "\(scalar($0.key)): \(scalar($0.label))" })
         case let .int(n), let .float(n):
-            l += ["unit: \(scalar(n.unit))", "step: \(number(n.step))", "min: \(number(n.min))",
+            l.append("unit: \(scalar(n.unit))")
+            if let desc = n.unitDesc { l.append("unitDesc: \(scalar(desc))") }
+            l += ["step: \(number(n.step))", "min: \(number(n.min))",
                   "max: \(number(n.max))", "start: \(number(n.start))"]
         case let .string(min, max):
             l += ["min: \(number(min))", "max: \(number(max))"]

@@ -43,6 +43,7 @@ extension ThingModelSpec {
         var properties: [(String, SchemaNode)] = [
             ("type", .enumeration(types)),
             ("unit", .string()),
+            ("unitDesc", .described("the unit's display text (the console's older export format)", .string())),
             ("step", .numberText), ("min", .numberText), ("max", .numberText), ("start", .numberText),
             ("mapping", .described("bool: keys \"0\" and \"1\"; enum: integer keys; stringenum: 1-32 of [A-Za-z0-9_]",
                                    .map(values: .scalarText))),

@@ -85,4 +85,21 @@ public struct ThingModelSpec: ResourceSpec {
     }
 
     public var references: [Address] { [Address(.product, product)] }
+
+    /// Before 2026-12, struct members were stored with `"required": false`; today it is written
+    /// only when true (real console exports have none).
+    public static func upgradeStored(spec: JSON) -> JSON {
+        func walk(_ j: JSON, inSpecs: Bool) -> JSON {
+            switch j {
+            case let .array(items): return .array(items.map { walk($0, inSpecs: inSpecs) })
+            case let .object(fields):
+                return .object(fields.compactMap { f in
+                    if inSpecs, f.name == "required", f.value == .bool(false) { return nil }
+                    return JSON.Field(f.name, walk(f.value, inSpecs: f.name == "specs"))
+                })
+            default: return j
+            }
+        }
+        return walk(spec, inSpecs: false)
+    }
 }

@@ -16,7 +16,7 @@ MQTT_PORT ?= 1883
 MQTTS_PORT ?= 8883
 HTTP_PORT ?= $(shell [ "$$(id -u)" -eq 0 ] && echo 80 || echo 8080)
 
-.PHONY: deps build plugin venv run test bench schemas clean
+.PHONY: deps build plugin venv run test fuzz bench schemas clean
 
 ## deps: install the system libraries that are missing (libyaml for the YAML reader, SQLite, OpenSSL headers).
 deps:
@@ -62,6 +62,15 @@ test: deps venv
 	@grep -E "^\s*Executed [0-9]+ tests?, with [0-9]+ failures?" .build/test.log | tail -1 | \
 	  sed -E 's/^\s*Executed ([0-9]+) tests?, with ([0-9]+) failures?.*/\1 \2/' | \
 	  awk '{ print "tests: " $$1 - $$2 " passed, " $$2 " failed" }'
+
+## fuzz: the fuzzers at length (make test runs each for seconds): FUZZ_SECONDS per fuzzer, FUZZ_SEED
+## to repeat a run. A crash leaves its input in .build/fuzz/<name>.current: keep it under
+## Tests/ThingformPlanTests/Fuzz/Findings/ (manifest-… or planfile-…) and it is replayed by every run.
+FUZZ_SECONDS ?= 300
+fuzz: deps
+	swift build --build-tests
+	THINGFORM_FUZZ_SECONDS=$(FUZZ_SECONDS) $(if $(FUZZ_SEED),THINGFORM_FUZZ_SEED=$(FUZZ_SEED)) \
+	  swift test --skip-build --disable-swift-testing --filter 'ManifestFuzzTests|PlanFileFuzzTests'
 
 ## bench: the package-benchmark suites (release builds): no-change plan and full apply of 10,000 products.
 bench: deps

@@ -66,8 +66,13 @@ public enum CAMActionNames {
         let target = Array(api.lowercased().utf8)
         var best: (String, Int)?
         for name in names {
-            let d = editDistance(Array(name.lowercased().utf8), target)
-            if d <= max(2, target.count / 4), best == nil || d < best!.1 { best = (name, d) }
+            let candidate = Array(name.lowercased().utf8)
+            // The distance is at least the length difference: a far longer word (hostile input)
+            // is skipped without the quadratic comparison.
+            let limit = max(2, min(target.count, candidate.count) / 4)
+            guard abs(candidate.count - target.count) <= limit else { continue }
+            let d = editDistance(candidate, target)
+            if d <= limit, best == nil || d < best!.1 { best = (name, d) }
         }
         return best?.0
     }

@@ -1,20 +1,8 @@
 import Geofence
+import SeededRandom
 
-/// SplitMix64: a small, fast, seeded generator so every property test is reproducible.
-/// A failing case prints its seed; rerun with that seed to get the same input.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func double(_ range: ClosedRange<Double>) -> Double { Double.random(in: range, using: &self) }
-    mutating func int(_ range: ClosedRange<Int>) -> Int { Int.random(in: range, using: &self) }
-}
+/// The seeded generator of the property tests.
+typealias SeededGenerator = SplitMix64
 
 enum Gen {
     /// A longitude mapped into [-180, 180).

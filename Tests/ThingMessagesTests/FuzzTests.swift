@@ -1,5 +1,6 @@
 import Foundation
 import ThingformModel
+import SeededRandom
 import XCTest
 @testable import ThingMessages
 
@@ -7,17 +8,6 @@ import XCTest
 /// makes random ones; `THINGFORM_FUZZ_COUNT` raises the count (default 3,000 per test) for a
 /// longer run. Inputs that once crashed are kept in `regressions`.
 final class FuzzTests: XCTestCase {
-    struct SplitMix64: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     static var count: Int { Int(ProcessInfo.processInfo.environment["THINGFORM_FUZZ_COUNT"] ?? "") ?? 3_000 }
 
     static let seeds: [(String, String)] = [
@@ -45,7 +35,7 @@ final class FuzzTests: XCTestCase {
     }
 
     func testMutatedMessagesNeverCrash() {
-        var rng = SplitMix64(state: 0x7468_696E_6766_6F72)
+        var rng = SplitMix64(seed: 0x7468_696E_6766_6F72)
         let validators = [SmartLight.validator(), SmartLight.validator(strictStep: true, style: .digest)]
         for n in 0..<Self.count {
             let (topic, seed) = Self.seeds[n % Self.seeds.count]
@@ -66,7 +56,7 @@ final class FuzzTests: XCTestCase {
     }
 
     func testRandomStructuresNeverCrash() {
-        var rng = SplitMix64(state: 42)
+        var rng = SplitMix64(seed: 42)
         let v = SmartLight.validator(strictStep: true)
         func value(_ depth: Int) -> String {
             switch Int.random(in: 0..<(depth > 4 ? 4 : 7), using: &rng) {

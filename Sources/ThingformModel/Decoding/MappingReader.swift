@@ -149,9 +149,14 @@ public struct MappingReader {
 public enum Suggest {
     public static func closest(to word: String, in candidates: [String]) -> String? {
         var best: (String, Int)?
+        let length = word.count
         for c in candidates {
+            let limit = max(1, min(length, c.count) / 3)
+            // The distance is at least the length difference: a far longer word (hostile input)
+            // is skipped without the quadratic comparison.
+            guard abs(c.count - length) <= limit else { continue }
             let d = distance(word.lowercased(), c.lowercased())
-            if d <= max(1, min(word.count, c.count) / 3), best == nil || d < best!.1 { best = (c, d) }
+            if d <= limit, best == nil || d < best!.1 { best = (c, d) }
         }
         return best?.0
     }

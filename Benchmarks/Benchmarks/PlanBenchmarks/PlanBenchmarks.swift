@@ -12,6 +12,8 @@ import ThingformState
 ///   Target: the no-change plan under 2 s.
 /// - every kind: 1,000 products, 100,000 devices (1,000 batches), 5,000 rules with a forwarder
 ///   and 1,000 fences in 100 spaces. Target: the no-change plan under 5 s.
+/// - hostile input (issue 13: each was quadratic or worse): 10,000 positioned errors in one file,
+///   a plan updating 2,000 products that have devices, and a policy whose condition nests aliases.
 let benchmarks: @Sendable () -> Void = {
     let products = Int(ProcessInfo.processInfo.environment["THINGFORM_BENCH_PRODUCTS"] ?? "") ?? 10_000
     let root = NSTemporaryDirectory() + "thingform-bench-\(getpid())"
@@ -72,5 +74,69 @@ let benchmarks: @Sendable () -> Void = {
     }
     planAndApply("1,000 products, 100,000 devices, 5,000 rules, 1,000 fences", folder: "deployment", expectedAdds: nil) {
         try DeploymentFixture.write(to: $0)
+    }
+
+    hostileInputBenchmarks(root: root)
+}
+
+/// Linear, not quadratic: the three shapes of input that took minutes before issue 13.
+func hostileInputBenchmarks(root: String) {
+    func doc(_ kind: String, _ name: String, _ spec: String) -> String {
+        "apiVersion: thingform/v1\nkind: \(kind)\nmetadata:\n  name: \(name)\nspec:\n" +
+            spec.split(separator: "\n").map { "  " + $0 }.joined(separator: "\n")
+    }
+    let instance = doc("Instance", "pub", "type: public\nlicences: {device: {nonBluetooth: [{count: 10000}]}}")
+    let project = doc("Project", "home", "instance: pub")
+
+    Benchmark("validate: 10,000 dangling references in one file (positioned)") { benchmark in
+        let text = ([instance] + (0..<10_000).map { doc("Device", "d\($0)", "product: missing-\($0)\ndeviceName: dev\($0)") })
+            .joined(separator: "\n---\n")
+        benchmark.startMeasurement()
+        var d = Diagnostics()
+        _ = ManifestLoader.load(text: text, file: "errors.yaml", into: &d)
+        benchmark.stopMeasurement()
+        precondition(d.errors.filter { $0.code == "E-MAN-06" && $0.location != nil }.count == 10_000)
+    }
+
+    let updates = root + "/updates"
+    func products(_ description: String) -> String {
+        var docs = [instance, project]
+        for i in 0..<2_000 {
+            docs.append(doc("Product", "p\(i)", "instance: pub\nproject: home\nname: lamp\(i)\ncategory: 智慧生活/电工照明/灯\ncommunication: wifi\ndescription: \(description)"))
+            docs.append(doc("Device", "d\(i)", "product: p\(i)\ndeviceName: dev\(i)"))
+        }
+        return docs.joined(separator: "\n---\n")
+    }
+    func desired(_ text: String) -> DesiredState {
+        var d = Diagnostics()
+        let (resources, _) = ManifestLoader.load(text: text, file: "p.yaml", into: &d)
+        let (desired, validation) = Validator.validate(resources)
+        precondition(!d.hasErrors && !validation.hasErrors, "fixture invalid: \(validation.errors.prefix(3))")
+        return desired
+    }
+    Benchmark("plan: 2,000 updated products with devices", configuration: .init(setup: {
+        try? FileManager.default.createDirectory(atPath: updates, withIntermediateDirectories: true)
+        guard !FileManager.default.fileExists(atPath: updates + "/state.db") else { return }
+        let store = try! SQLiteStateStore(path: updates + "/state.db")
+        _ = try! Applier().apply(Planner().plan(desired: desired(products("one")), snapshot: try! store.snapshot()), to: store)
+    })) { benchmark in
+        let store = try! SQLiteStateStore(path: updates + "/state.db")
+        let after = desired(products("two"))
+        let snapshot = try! store.snapshot()
+        benchmark.startMeasurement()
+        let plan = Planner().plan(desired: after, snapshot: snapshot)
+        benchmark.stopMeasurement()
+        precondition(plan.changes.count == 2_000 && !plan.hasErrors)
+    }
+
+    Benchmark("validate: a policy whose condition nests aliases (bounded)") { benchmark in
+        var yaml = "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n"
+        for i in 1..<12 { yaml += "a\(i): &a\(i) [" + Array(repeating: "*a\(i - 1)", count: 10).joined(separator: ", ") + "]\n" }
+        let text = doc("CamPolicy", "p", "rootUin: \"100000000001\"\n" + yaml + "document: {version: \"2.0\", statement: [{effect: allow, action: [\"iotexplorer:*\"], resource: [\"*\"], condition: *a11}]}")
+        benchmark.startMeasurement()
+        var d = Diagnostics()
+        _ = ManifestLoader.load(text: text, file: "policy.yaml", into: &d)
+        benchmark.stopMeasurement()
+        precondition(d.errors.contains { $0.code == "E-MAN-01" })
     }
 }

@@ -31,30 +31,31 @@ enum DeviceChecks {
 
     static func checkGateway(_ r: Resource, _ product: Resource, _ gatewayName: String, _ desired: DesiredState, _ d: inout Diagnostics) {
         let a = r.address.description
-        let at = r.location(of: "spec.gateway")
+        // A position costs a re-read of the file: only an error asks for it.
+        let at = { r.location(of: "spec.gateway") }
         guard let gateway = desired[Address(.device, gatewayName)] else {
-            d.error(ManifestCode.danglingReference, at: at, address: a,
+            d.error(ManifestCode.danglingReference, at: at(), address: a,
                     "spec.gateway refers to Device/\(gatewayName), which no manifest declares",
                     hint: Validator.hintFor(.device, gatewayName, desired.byAddress))
             return
         }
         if product.spec["deviceType"]?.stringValue != "subdevice" {
-            d.error(DeviceCode.gateway, at: at, address: a,
+            d.error(DeviceCode.gateway, at: at(), address: a,
                     "only a subdevice product's device can bind to a gateway; \(product.address) has deviceType \(product.spec["deviceType"]?.stringValue ?? "device")",
                     hint: "Remove spec.gateway, or use a product with deviceType: subdevice")
         }
         if gateway.spec["deviceName"]?.stringValue == nil {
-            d.error(DeviceCode.gateway, at: at, address: a, "\(gateway.address) is a batch; a gateway binding names one device")
+            d.error(DeviceCode.gateway, at: at(), address: a, "\(gateway.address) is a batch; a gateway binding names one device")
             return
         }
         let gp = gateway.spec["product"]?.stringValue ?? ""
         guard let gatewayProduct = desired[Address(.product, gp)] else { return } // reported on the gateway itself
         if gatewayProduct.spec["deviceType"]?.stringValue != "gateway" {
-            d.error(DeviceCode.gateway, at: at, address: a,
+            d.error(DeviceCode.gateway, at: at(), address: a,
                     "\(gateway.address) is not a gateway: its \(gatewayProduct.address) has deviceType \(gatewayProduct.spec["deviceType"]?.stringValue ?? "device")",
                     hint: "Bind to a device of a product with deviceType: gateway")
         } else if gatewayProduct.spec["instance"] != product.spec["instance"] {
-            d.error(DeviceCode.gateway, at: at, address: a,
+            d.error(DeviceCode.gateway, at: at(), address: a,
                     "\(gateway.address) is in Instance/\(gatewayProduct.spec["instance"]?.stringValue ?? ""), not in this device's Instance/\(product.spec["instance"]?.stringValue ?? "")")
         }
     }

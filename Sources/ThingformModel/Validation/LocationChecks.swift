@@ -52,21 +52,22 @@ enum LocationChecks {
                     hint: "The space name cannot be repeated with other spaces; choose another spec.name")
         } else { names[key] = r }
         for product in strings(r.spec["products"]) {
-            let at = r.location(of: "spec.products[\(product)]")
+            // A position costs a re-read of the file: only an error asks for it.
+            let at = { r.location(of: "spec.products[\(product)]") }
             guard let p = desired[Address(.product, product)] else {
-                d.error(ManifestCode.danglingReference, at: at, address: a,
+                d.error(ManifestCode.danglingReference, at: at(), address: a,
                         "spec.products refers to Product/\(product), which no manifest declares",
                         hint: suggestion(.product, product, desired)
                             + "Declare Product/\(product), or remove it from spec.products (a space keeps its products: update or delete the space in the same change that deletes a product)")
                 continue
             }
             if let pi = p.spec["instance"]?.stringValue, pi != instance {
-                d.error(SpaceCode.productInstance, at: at, address: a,
+                d.error(SpaceCode.productInstance, at: at(), address: a,
                         "Product/\(product) belongs to Instance/\(pi), not to this space's Instance/\(instance)")
             }
             let ids = Set((thingModels[product]?.spec["model"]?["properties"]?.arrayValue ?? []).compactMap { $0["id"]?.stringValue })
             if !LocationProperties.ids.contains(where: ids.contains) {
-                d.error(SpaceCode.lacksPositioning, at: at, address: a,
+                d.error(SpaceCode.lacksPositioning, at: at(), address: a,
                         "ProductLacksPositioning: Product/\(product) cannot join a space: its thing model has no positioning property (\(LocationProperties.ids.joined(separator: ", ")))",
                         hint: "Only products whose thing model defines positioning attributes can use the location service; add GPS_Info to ThingModel/\(thingModels[product]?.address.name ?? product)")
             }

@@ -17,20 +17,21 @@ enum RuleChecks {
         for list in ["actions", "errorActions"] {
             for (i, action) in (r.spec[list]?.arrayValue ?? []).enumerated() {
                 guard let type = action["type"]?.stringValue, type != "republish", let name = action["forwarder"]?.stringValue else { continue }
-                let at = r.location(of: "spec.\(list)[\(i)].forwarder")
+                // A position costs a re-read of the file: only an error asks for it.
+                let at = { r.location(of: "spec.\(list)[\(i)].forwarder") }
                 guard let f = all[Address(.forwarder, name)] else {
-                    d.error(RuleCode.forwarder, at: at, address: a, "spec.\(list)[\(i)].forwarder refers to Forwarder/\(name), which no manifest declares",
+                    d.error(RuleCode.forwarder, at: at(), address: a, "spec.\(list)[\(i)].forwarder refers to Forwarder/\(name), which no manifest declares",
                             hint: Validator.hintFor(.forwarder, name, all))
                     continue
                 }
                 let fType = f.spec["type"]?.stringValue ?? ""
                 let fits = RuleAction.forwarderTypes(for: type)
                 if !fits.contains(fType) {
-                    d.error(RuleCode.forwarder, at: at, address: a, "a \(type) action cannot send through Forwarder/\(name), which is of type \(fType)",
+                    d.error(RuleCode.forwarder, at: at(), address: a, "a \(type) action cannot send through Forwarder/\(name), which is of type \(fType)",
                             hint: "Use a forwarder of type \(fits.joined(separator: " or "))")
                 }
                 if let fi = f.spec["instance"]?.stringValue, fi != instance {
-                    d.error(RuleCode.forwarder, at: at, address: a, "Forwarder/\(name) belongs to Instance/\(fi), not Instance/\(instance)")
+                    d.error(RuleCode.forwarder, at: at(), address: a, "Forwarder/\(name) belongs to Instance/\(fi), not Instance/\(instance)")
                 }
             }
         }

@@ -139,9 +139,9 @@ public final class RuntimeServer: @unchecked Sendable {
     /// the plugin never reads half a file.
     func writeDirectory() throws {
         let digest = Hex.lowercase(Array(SHA256.hash(data: Array(adminPassword.utf8))))
-        let directory = DirectoryBuilder.build(world: pipeline.world, snapshot: try store.snapshot(),
-                                               runtimeBindings: try store.runtimeRead { try $0.bindings() },
-                                               adminUsername: Self.adminUsername, adminPasswordSHA256: digest)
+        let directory = pipeline.world.directory(snapshot: try store.snapshot(),
+                                                  runtimeBindings: try store.runtimeRead { try $0.bindings() },
+                                                  adminUsername: Self.adminUsername, adminPasswordSHA256: digest)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let data = try encoder.encode(directory)

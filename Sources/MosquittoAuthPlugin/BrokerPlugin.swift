@@ -37,6 +37,8 @@ final class BrokerPlugin {
     private var pendingKicks: [String] = []
     /// Kicked client ids whose disconnection is not reported yet (mosquitto gives no reason for kicks).
     private var kicked: Set<String> = []
+    /// Where device uplinks and the events are journaled for the runtime (nil: events on MQTT only).
+    var journal: JournalWriter?
 
     struct Session {
         var clientId: String
@@ -83,6 +85,19 @@ final class BrokerPlugin {
             publish(PluginEvent.denied(clientId: clientId, identity: d.device, topic: topic, access: access, qos: qos, decision: d, at: PluginClock.unixMillis()))
         }
         return false
+    }
+
+    /// A publish mosquitto accepted. A device's uplink on a served topic is journaled; false when
+    /// it could not be (mosquitto then drops the client instead of acknowledging).
+    func accepted(client: UInt, topic: String, payload: [UInt8], qos: Int) -> Bool {
+        guard let journal, let session = sessions[client], BrokerJournal.serves(topic) else { return true }
+        do {
+            try journal.append(kind: .message, clientId: session.clientId, topic: topic, payload: payload, qos: qos, atMillis: PluginClock.unixMillis())
+            return true
+        } catch {
+            log(.error, "\(error); \(session.clientId)'s publish on \(topic) is refused")
+            return false
+        }
     }
 
     func pskKeyHex(identity: String) -> String? {
@@ -149,8 +164,17 @@ final class BrokerPlugin {
 
     // MARK: output
 
+    /// Journals the event (the runtime's ordered stream, with the device's publishes) and
+    /// publishes it on `$thingform/...` for admin observers.
     func publish(_ event: PluginEvent) {
         let payload = event.payload()
+        if let journal {
+            do {
+                try journal.append(kind: .event, clientId: event.clientId, topic: event.topic, payload: payload, qos: 1, atMillis: event.at)
+            } catch {
+                log(.error, "\(error); the event \(event.topic) is not journaled (only published)")
+            }
+        }
         _ = payload.withUnsafeBytes { tf_broker_publish(event.topic, $0.baseAddress, Int32($0.count)) }
     }
 

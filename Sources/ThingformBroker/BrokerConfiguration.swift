@@ -10,11 +10,14 @@ public struct BrokerConfiguration: Sendable, Equatable {
         public var library: String
         public var directoryFile: String
         public var adminClientPrefix: String
+        /// The folder the plugin journals device uplinks and its events to (nil: no journal).
+        public var journalFolder: String?
 
-        public init(library: String, directoryFile: String, adminClientPrefix: String = "thingform-") {
+        public init(library: String, directoryFile: String, adminClientPrefix: String = "thingform-", journalFolder: String? = nil) {
             self.library = library
             self.directoryFile = directoryFile
             self.adminClientPrefix = adminClientPrefix
+            self.journalFolder = journalFolder
         }
     }
 
@@ -62,6 +65,9 @@ public struct BrokerConfiguration: Sendable, Equatable {
             "connection_messages true",
             "log_timestamp_format %Y-%m-%dT%H:%M:%S",
             "max_packet_size \(maxPacketSize)",
+            // A reply is one small packet: without this, Nagle's algorithm and the device's delayed
+            // ACK hold it back for tens of milliseconds.
+            "set_tcp_nodelay true",
         ]
         if let plugin {
             lines += [
@@ -69,6 +75,7 @@ public struct BrokerConfiguration: Sendable, Equatable {
                 "plugin_opt_directory \(plugin.directoryFile)",
                 "plugin_opt_admin_client_prefix \(plugin.adminClientPrefix)",
             ]
+            if let journal = plugin.journalFolder { lines.append("plugin_opt_journal \(journal)") }
         }
         if let pskFile { lines.append("psk_file \(pskFile)") }
         lines += ["", "listener \(mqttPort) \(listenHost)", "protocol mqtt"]

@@ -32,11 +32,13 @@ public struct RuntimeOptions: Sendable {
     }
 
     public var directoryFile: URL { runDirectory.appendingPathComponent("directory.json") }
+    /// The broker plugin's journal of device uplinks and events, which `run` consumes.
+    public var journalFolder: URL { runDirectory.appendingPathComponent("journal", isDirectory: true) }
 
     public var brokerConfiguration: BrokerConfiguration {
         BrokerConfiguration(listenHost: listenHost, mqttPort: mqttPort, mqttsPort: mqttsPort, runDirectory: runDirectory,
                             plugin: .init(library: pluginPath, directoryFile: directoryFile.path,
-                                          adminClientPrefix: RuntimeServer.adminClientPrefix))
+                                          adminClientPrefix: RuntimeServer.adminClientPrefix, journalFolder: journalFolder.path))
     }
 
     /// The line `run` prints once devices can connect, naming only what is served.

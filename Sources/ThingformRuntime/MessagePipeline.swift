@@ -66,13 +66,15 @@ public final class MessagePipeline {
         try handle([.message(message)])[0]
     }
 
-    /// Handles every input in ONE transaction, in order; one result per input.
-    public func handle(_ inputs: [Input]) throws -> [PipelineResult] {
+    /// Handles every input in ONE transaction, in order; one result per input. `also` runs last in
+    /// the same transaction (`run` records there how far it consumed the broker's journal).
+    public func handle(_ inputs: [Input], also: ((RuntimeTransaction) throws -> Void)? = nil) throws -> [PipelineResult] {
         do {
             return try store.runtimeTransaction { tx in
                 let version = try tx.version()
                 if version != expectedVersion { dropCaches() }
                 let results = try inputs.map { try self.route($0, tx) }
+                try also?(tx)
                 expectedVersion = RuntimeVersion(external: version.external, local: version.local + 1)
                 return results
             }

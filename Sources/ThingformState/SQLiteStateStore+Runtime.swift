@@ -107,6 +107,8 @@ extension SQLiteStateStore: RuntimeStore {
                 var removed = db.changesCount
                 try db.execute(sql: "DELETE FROM property_history WHERE at < ?", arguments: [nowMillis - history * day])
                 removed += db.changesCount
+                try db.execute(sql: "DELETE FROM report_tokens WHERE at < ?", arguments: [nowMillis - RuntimeJournalSchema.tokenRetentionMillis])
+                removed += db.changesCount
                 return removed
             }
         }
@@ -323,6 +325,31 @@ final class SQLiteRuntimeTransaction: RuntimeTransaction {
 
     func unbind(subDevice: DeviceRef) throws {
         try run("DELETE FROM gateway_bindings WHERE product_id = ? AND device_name = ?", [subDevice.productId, subDevice.deviceName])
+    }
+
+    // MARK: the broker's journal
+
+    func journalPosition() throws -> JournalPosition? {
+        try rows("SELECT segment, offset, seq FROM journal_position WHERE slot = 1", []).first.map {
+            JournalPosition(segment: UInt64(bitPattern: $0[0]), offset: $0[1], seq: UInt64(bitPattern: $0[2]))
+        }
+    }
+
+    func setJournalPosition(_ p: JournalPosition) throws {
+        try run("INSERT OR REPLACE INTO journal_position (slot, segment, offset, seq) VALUES (1, ?, ?, ?)",
+                [Int64(bitPattern: p.segment), p.offset, Int64(bitPattern: p.seq)])
+    }
+
+    func rememberReport(_ device: DeviceRef, token: String, payloadHash: Int64, at: Int64, windowMillis: Int64) throws -> Bool {
+        if let seen = try rows("""
+            SELECT payload_hash, at FROM report_tokens WHERE product_id = ? AND device_name = ? AND client_token = ?
+            """, [device.productId, device.deviceName, token]).first {
+            let hash: Int64 = seen[0], when: Int64 = seen[1]
+            if hash == payloadHash && at >= when && at - when <= windowMillis { return false }
+        }
+        try run("INSERT OR REPLACE INTO report_tokens (product_id, device_name, client_token, payload_hash, at) VALUES (?, ?, ?, ?, ?)",
+                [device.productId, device.deviceName, token, payloadHash, at])
+        return true
     }
 }
 

@@ -39,7 +39,7 @@ static int on_psk_key(int event, void *event_data, void *userdata) {
     (void)event; (void)userdata;
     struct mosquitto_evt_psk_key *ed = event_data;
     // An unknown identity fails the TLS handshake: no CONNACK at all.
-    return tf_psk_key(ed->identity, ed->key, ed->max_key_len) ? MOSQ_ERR_AUTH : MOSQ_ERR_SUCCESS;
+    return tf_psk_key((uintptr_t)ed->client, ed->identity, ed->key, ed->max_key_len) ? MOSQ_ERR_AUTH : MOSQ_ERR_SUCCESS;
 }
 
 static int on_message(int event, void *event_data, void *userdata) {

@@ -39,10 +39,17 @@ final class BrokerPlugin {
     private var kicked: Set<String> = []
     /// Where device uplinks and the events are journaled for the runtime (nil: events on MQTT only).
     var journal: JournalWriter?
+    /// Connections whose TLS-PSK handshake proved a device's key, by client pointer, until their
+    /// CONNECT: the identity and when (monotonic ns). Dropped at the CONNECT, at a disconnection,
+    /// or after `pskConnectTimeout` (a connection that never sent CONNECT).
+    private var pskHandshakes: [UInt: (identity: String, at: UInt64)] = [:]
+    static let pskConnectTimeout: UInt64 = 10_000_000_000
 
     struct Session {
         var clientId: String
         var identity: ClientIdentity
+        /// Connected over TLS-PSK: without a username its client id speaks for it in ACL checks.
+        var psk = false
     }
 
     init(directoryPath: String, adminClientIdPrefix: String) {
@@ -57,12 +64,16 @@ final class BrokerPlugin {
     func authenticate(client: UInt, clientId: String, username: String?, password: String?, address: String) -> Bool {
         reloadIfChanged()
         let now = PluginClock.unixMillis()
-        switch authenticator.authenticate(clientId: clientId, username: username, password: password, now: now / 1000) {
+        // The TLS-PSK listener: the handshake proved the key, the CONNECT carries no password.
+        let psk = pskHandshakes.removeValue(forKey: client)
+        let result = psk.map { authenticator.authenticatePSK(clientId: clientId, pskIdentity: $0.identity, username: username, now: now / 1000) }
+            ?? authenticator.authenticate(clientId: clientId, username: username, password: password, now: now / 1000)
+        switch result {
         case .admin:
             return true
         case .device(let productId, let deviceName):
             let identity = ClientIdentity(productId: productId, deviceName: deviceName)
-            sessions[client] = Session(clientId: clientId, identity: identity)
+            sessions[client] = Session(clientId: clientId, identity: identity, psk: psk != nil)
             publish(PluginEvent.connected(clientId: clientId, identity: identity, username: username ?? "", address: address, at: now))
             return true
         case .refused(let reason, let detail):
@@ -73,12 +84,9 @@ final class BrokerPlugin {
     }
 
     func authorize(client: UInt, clientId: String, username: String?, address: String, topic: String, access: TopicAccess, qos: Int) -> Bool {
-        let d = authenticator.authorize(clientId: clientId, username: username, topic: topic, access: access, qos: qos)
-        // TLS-PSK clients skip BASIC_AUTH (the handshake proved the key): their session starts here.
-        if sessions[client] == nil, let identity = d.device, d.refusal != .unknownClient {
-            sessions[client] = Session(clientId: clientId, identity: identity)
-            publish(PluginEvent.connected(clientId: clientId, identity: identity, username: username ?? "", address: address, at: PluginClock.unixMillis()))
-        }
+        let session = sessions[client]
+        let d = authenticator.authorize(clientId: clientId, username: username ?? (session?.psk == true ? clientId : nil),
+                                        topic: topic, access: access, qos: qos)
         if d.allowed { return true }
         if d.refusal == .unknownClient { pendingKicks.append(clientId) }
         if access != .read {
@@ -100,12 +108,16 @@ final class BrokerPlugin {
         }
     }
 
-    func pskKeyHex(identity: String) -> String? {
+    /// The key of a TLS-PSK identity; the connection is remembered as having proved it.
+    func pskKeyHex(client: UInt, identity: String) -> String? {
         reloadIfChanged()
-        return authenticator.pskKeyHex(identity: identity)
+        guard let key = authenticator.pskKeyHex(identity: identity) else { return nil }
+        pskHandshakes[client] = (identity, PluginClock.monotonicNanos())
+        return key
     }
 
     func disconnected(client: UInt, reason: Int) {
+        pskHandshakes.removeValue(forKey: client)
         guard let s = sessions.removeValue(forKey: client) else { return }
         // Taken over by a new connection with the same client id: the device stays online.
         if sessions.values.contains(where: { $0.clientId == s.clientId }) { return }
@@ -118,6 +130,7 @@ final class BrokerPlugin {
         if now &- lastCheck >= Self.reloadInterval {
             lastCheck = now
             reloadIfChanged()
+            pskHandshakes = pskHandshakes.filter { now &- $0.value.at < Self.pskConnectTimeout }
         }
         guard !pendingKicks.isEmpty else { return }
         let kicks = pendingKicks

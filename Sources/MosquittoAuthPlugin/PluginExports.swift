@@ -45,9 +45,9 @@ public func tfACLCheck(_ client: UInt, _ clientId: UnsafePointer<CChar>?, _ user
 }
 
 @_cdecl("tf_psk_key")
-public func tfPSKKey(_ identity: UnsafePointer<CChar>?, _ keyHex: UnsafeMutablePointer<CChar>?, _ maxLength: Int32) -> Int32 {
+public func tfPSKKey(_ client: UInt, _ identity: UnsafePointer<CChar>?, _ keyHex: UnsafeMutablePointer<CChar>?, _ maxLength: Int32) -> Int32 {
     guard let plugin = BrokerPlugin.shared, let identity = string(identity), let keyHex,
-          let hex = plugin.pskKeyHex(identity: identity) else { return 1 }
+          let hex = plugin.pskKeyHex(client: client, identity: identity) else { return 1 }
     let bytes = Array(hex.utf8)
     guard bytes.count < Int(maxLength) else { return 1 }
     for (i, b) in bytes.enumerated() { keyHex[i] = CChar(bitPattern: b) }

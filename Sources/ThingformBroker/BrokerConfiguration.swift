@@ -85,7 +85,9 @@ public struct BrokerConfiguration: Sendable, Equatable {
                 "listener \(mqttsPort) \(listenHost)",
                 "protocol mqtt",
                 "psk_hint \(pskHint)",
-                "use_identity_as_username true",
+                // No `use_identity_as_username`: mosquitto then calls the plugin's BASIC_AUTH for
+                // the CONNECT (which the plugin accepts without a password after the handshake),
+                // so a TLS-PSK device is online from its CONNECT on, like one on the plain port.
                 "tls_version tlsv1.2",
                 // The C SDK offers only the first two (spec/07 §1.6.1).
                 "ciphers PSK-AES128-CBC-SHA:PSK-AES256-CBC-SHA:PSK-AES128-CBC-SHA256:PSK-AES128-GCM-SHA256:PSK-AES256-GCM-SHA384",

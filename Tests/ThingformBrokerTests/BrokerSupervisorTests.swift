@@ -31,7 +31,7 @@ final class BrokerSupervisorTests: XCTestCase {
                          "plugin_opt_directory /srv/state/run/directory.json",
                          "plugin_opt_admin_client_prefix thingform-", "plugin_opt_journal /srv/state/run/journal", "set_tcp_nodelay true",
                          "listener 1883 127.0.0.1", "listener 8883 127.0.0.1",
-                         "psk_hint thingform", "use_identity_as_username true"] {
+                         "psk_hint thingform"] {
             XCTAssertTrue(lines.contains(expected), "missing `\(expected)`")
         }
         // The PSK options belong to the 8883 listener, after its `listener` line.

@@ -40,7 +40,6 @@ final class PluginBroker {
         listener \(port) 127.0.0.1
         listener \(pskPort) 127.0.0.1
         psk_hint thingform
-        use_identity_as_username true
 
         """
         let confFile = folder.appendingPathComponent("mosquitto.conf")

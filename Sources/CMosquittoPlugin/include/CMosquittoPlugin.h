@@ -15,8 +15,9 @@ int tf_basic_auth(uintptr_t client, const char *client_id, const char *username,
 // access: 1 = delivery to the client, 2 = publish, 4 = subscribe (MOSQ_ACL_*). 0 = allowed.
 int tf_acl_check(uintptr_t client, const char *client_id, const char *username, const char *address,
                  const char *topic, int access, int qos);
-// Writes the identity's key as hex (NUL-terminated, at most max_len bytes); 0 = found.
-int tf_psk_key(const char *identity, char *key_hex, int max_len);
+// Writes the identity's key as hex (NUL-terminated, at most max_len bytes); 0 = found. The
+// client's CONNECT (BASIC_AUTH) then needs no password.
+int tf_psk_key(uintptr_t client, const char *identity, char *key_hex, int max_len);
 // A publish mosquitto accepted (after the ACL check, before its PUBACK); 0 = journaled or not
 // the journal's business, anything else = it could not be journaled and must not be acknowledged.
 int tf_message(uintptr_t client, const char *client_id, const char *topic, const void *payload, int payload_len, int qos);

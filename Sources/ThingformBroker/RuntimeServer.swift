@@ -36,6 +36,7 @@ public final class RuntimeServer: @unchecked Sendable {
     // On `queue`.
     private var journal: JournalReader?
     private var journalWatch: JournalWatch?
+    private var lastPrune: Date?
 
     private let lock = NSLock()
     // Guarded by `lock`.
@@ -178,6 +179,7 @@ public final class RuntimeServer: @unchecked Sendable {
             self?.refresh(force: false)
             // A fallback for a missed inotify wake-up.
             self?.consume()
+            self?.pruneIfDue()
         }
         poller = timer
         timer.resume()
@@ -189,6 +191,20 @@ public final class RuntimeServer: @unchecked Sendable {
             if try pipeline.refresh(force: force) { try writeDirectory() }
         } catch {
             log("thingform run: refreshing from the state failed: \(error)")
+        }
+    }
+
+    /// On the pipeline queue: logs, history and report tokens past their retention go, at start
+    /// and every `pruneInterval`.
+    private func pruneIfDue() {
+        let now = Date()
+        if let last = lastPrune, now.timeIntervalSince(last) < options.pruneInterval { return }
+        lastPrune = now
+        do {
+            let removed = try store.prune(nowMillis: Int64(now.timeIntervalSince1970 * 1000))
+            if removed > 0 { log("thingform run: removed \(removed) log, history and report-token rows past their retention") }
+        } catch {
+            log("thingform run: pruning the runtime tables failed: \(error)")
         }
     }
 
@@ -230,6 +246,9 @@ public final class RuntimeServer: @unchecked Sendable {
         while true {
             let records = journal.next(limit: Self.batchLimit)
             guard let last = records.last else { break }
+            // An apply that committed before these were read applies to them (a changed thing
+            // model validates the very next message); one cheap read when nothing moved.
+            refresh(force: false)
             handle(records.map { ($0.record, $0.after) }, through: last.after)
             if journal.position.segment != segment {
                 segment = journal.position.segment

@@ -31,6 +31,9 @@ public final class MessagePipeline {
     var pendingCache: [DeviceRef: [DeviceShadow.PendingControl]] = [:]
     /// The runtime tables' version right after the pipeline's last transaction.
     var expectedVersion: RuntimeVersion?
+    /// Uplink payloads larger than this many bytes are refused (E-RUN-12) with a diagnostic row,
+    /// before anything is parsed or stored. (mosquitto drops packets over 64 KiB before that.)
+    public var payloadLimit = 16_384
 
     struct CachedValue {
         var json: JSON
@@ -150,6 +153,7 @@ public final class MessagePipeline {
 
     func route(_ m: InboundMessage, _ tx: RuntimeTransaction) throws -> PipelineResult {
         let parts = m.topic.split(separator: "/", omittingEmptySubsequences: false)
+        if m.payload.count > payloadLimit { return try refuseTooLarge(m, parts, tx) }
         switch (parts.first, parts.count) {
         case ("$thing", 5) where parts[1] == "up":
             return try thing(m, DeviceRef(String(parts[3]), String(parts[4])), tx)
@@ -185,6 +189,19 @@ public final class MessagePipeline {
             return .refused(.notAllowed, "sub-device \(world.displayName(ref)) is not online through gateway \(world.displayName(gw)); send online first", kind: kind, device: ref)
         }
         return .refused(.notAllowed, "client \(clientId) may not publish for \(world.displayName(ref))", kind: kind, device: ref)
+    }
+
+    /// E-RUN-12, and the console's `Dev_Pub_Payload_TooLong` diagnostic on the topic's device
+    /// (the last two levels of every served topic name it).
+    func refuseTooLarge(_ m: InboundMessage, _ parts: [Substring], _ tx: RuntimeTransaction) throws -> PipelineResult {
+        let why = "payload too long(\(m.payload.count) > \(payloadLimit))"
+        guard parts.count >= 4 else { return .refused(.payloadTooLarge, why, kind: "payload") }
+        let ref = DeviceRef(String(parts[parts.count - 2]), String(parts[parts.count - 1]))
+        guard world.devices[ref] != nil else { return .refused(.payloadTooLarge, why, kind: "payload") }
+        try tx.appendLog(DeviceLogRecord(device: ref, kind: .diagnostic, at: m.receivedAtMillis, topic: m.topic,
+                                         payload: "Device publish message to topic:\(m.topic), QOS:\(m.qos)",
+                                         result: "FAIL, \(why)", errcode: "Dev_Pub_Payload_TooLong"))
+        return .refused(.payloadTooLarge, "\(why) bytes; nothing of it is stored", kind: "payload", device: ref)
     }
 
     /// The gateway a sub-device is bound to: by its Device manifest, or at runtime.

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import ThingformModel
 
 /// The runtime tables on SQLite. Every statement is prepared once per connection (GRDB's
 /// statement cache) and a transaction carries as many messages as the caller gives it.
@@ -90,6 +91,20 @@ extension SQLiteStateStore: RuntimeStore {
                 try db.execute(sql: "INSERT OR REPLACE INTO meta (key, value) VALUES ('runtime.logRetentionDays', ?)", arguments: [String(days)])
             }
         }
+    }
+
+    /// Activated devices per product metadata name (a `device_status` row is written by the first
+    /// connection and never removed while the device exists).
+    func readActivations(_ db: Database, _ resources: [Address: StoredResource]) throws -> [String: Int] {
+        var names: [String: String] = [:]
+        for r in resources.values where r.address.kind == .product {
+            if let id = r.id { names[id] = r.address.name }
+        }
+        var counts: [String: Int] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT product_id, COUNT(*) FROM device_status GROUP BY product_id") {
+            if let name = names[row[0]] { counts[name] = row[1] }
+        }
+        return counts
     }
 
     static func retention(_ db: Database, _ key: String, _ fallback: Int) throws -> Int {

@@ -62,3 +62,21 @@ final class ResentReportTests: XCTestCase {
         XCTAssertEqual(try store.runtimeRead { try $0.journalPosition() }?.seq, 9)
     }
 }
+
+/// Payloads over the pipeline's limit: refused with E-RUN-12 and the console's diagnostic, nothing else stored.
+final class OversizedPayloadTests: XCTestCase {
+    func testAnOversizedReportIsRefusedWithItsCodeAndOnlyTheDiagnosticIsStored() throws {
+        let store = try RuntimeFixture.store()
+        let pipeline = try MessagePipeline(store: store)
+        let dev = DeviceRef("ABCDEFGHIJ", "dev001")
+        let payload = #"{"method":"report","clientToken":"big","params":{"name":""# + String(repeating: "x", count: 16_400) + #""}}"#
+        let result = try pipeline.handle(InboundMessage(topic: "$thing/up/property/ABCDEFGHIJ/dev001", payload: Array(payload.utf8),
+                                                        clientId: "ABCDEFGHIJdev001", qos: 1, receivedAtMillis: 1_700_000_000_000))
+        XCTAssertEqual(result.outcome, .rejected(code: "E-RUN-12", reason: "payload too long(\(payload.utf8.count) > 16384) bytes; nothing of it is stored"))
+        XCTAssertTrue(result.outbound.isEmpty)
+        let logs = try store.runtimeRead { try $0.logs(dev, kind: nil, since: nil, limit: 10) }
+        XCTAssertEqual(logs.map(\.errcode), ["Dev_Pub_Payload_TooLong"])
+        XCTAssertEqual(logs.first?.kind, .diagnostic)
+        XCTAssertEqual(try store.runtimeRead { try $0.shadow(dev) }.count, 0)
+    }
+}

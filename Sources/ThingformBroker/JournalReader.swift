@@ -103,6 +103,11 @@ final class JournalReader {
         return file
     }
 
+    /// Reads again from `position` (one the caller could not commit past).
+    func rewind(to position: JournalPosition) {
+        self.position = position
+    }
+
     /// Removes the segments before the position's (consumed and committed by the caller).
     func removeConsumed() {
         for segment in Self.segments(in: folder) where segment < position.segment {

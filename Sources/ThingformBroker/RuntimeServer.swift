@@ -202,7 +202,7 @@ public final class RuntimeServer: @unchecked Sendable {
         lastPrune = now
         do {
             let removed = try store.prune(nowMillis: Int64(now.timeIntervalSince1970 * 1000))
-            if removed > 0 { log("thingform run: removed \(removed) log, history and report-token rows past their retention") }
+            if removed > 0 { log("thingform run: removed \(removed) log and history rows past their retention") }
         } catch {
             log("thingform run: pruning the runtime tables failed: \(error)")
         }
@@ -244,12 +244,17 @@ public final class RuntimeServer: @unchecked Sendable {
         guard let journal else { return }
         var segment = journal.position.segment
         while true {
+            let start = journal.position
             let records = journal.next(limit: Self.batchLimit)
             guard let last = records.last else { break }
             // An apply that committed before these were read applies to them (a changed thing
             // model validates the very next message); one cheap read when nothing moved.
             refresh(force: false)
-            handle(records.map { ($0.record, $0.after) }, through: last.after)
+            if let stuck = handle(records.map { ($0.record, $0.after) }, through: last.after, from: start) {
+                // The store takes no writes (busy, full disk): read again from there at the next poll.
+                journal.rewind(to: stuck)
+                break
+            }
             if journal.position.segment != segment {
                 segment = journal.position.segment
                 journal.removeConsumed()
@@ -257,8 +262,12 @@ public final class RuntimeServer: @unchecked Sendable {
         }
     }
 
-    /// One batch: its inputs and the journal position after it, in one transaction.
-    private func handle(_ records: [(record: BrokerJournal.Record, after: JournalPosition)], through position: JournalPosition) {
+    /// One batch: its inputs and the journal position after it, in one transaction. A batch that
+    /// fails is retried record by record, so one bad input does not cost the others; a record
+    /// that fails alone is logged and passed. Returns the position to read again from when not
+    /// even the position could be written (nothing after it is lost or stored twice).
+    private func handle(_ records: [(record: BrokerJournal.Record, after: JournalPosition)], through position: JournalPosition,
+                        from start: JournalPosition) -> JournalPosition? {
         var inputs: [MessagePipeline.Input] = []
         for (record, _) in records {
             if let input = Self.input(from: record) {
@@ -273,16 +282,21 @@ public final class RuntimeServer: @unchecked Sendable {
         } catch {
             // One bad input must not lose the others of its batch: retry one by one.
             guard records.count > 1 else {
-                log("thingform run: \(inputs.first.map(Self.describe) ?? records[0].record.topic): \(error)")
                 do {
                     try store.runtimeTransaction { try $0.setJournalPosition(position) }
                 } catch {
-                    log("thingform run: cannot record the journal position: \(error)")
+                    log("thingform run: the state takes no writes (\(error)); journal record \(records[0].record.seq) is read again")
+                    return start
                 }
-                return
+                log("thingform run: \(inputs.first.map(Self.describe) ?? records[0].record.topic): \(error)")
+                return nil
             }
-            for one in records { handle([one], through: one.after) }
-            return
+            var from = start
+            for one in records {
+                if let stuck = handle([one], through: one.after, from: from) { return stuck }
+                from = one.after
+            }
+            return nil
         }
         for result in results {
             for message in result.outbound {
@@ -293,6 +307,7 @@ public final class RuntimeServer: @unchecked Sendable {
                 }
             }
         }
+        return nil
     }
 
     /// A journal record as the pipeline's input: a device's uplink, or the plugin's events.

@@ -163,7 +163,8 @@ public final class MessagePipeline {
             return try gateway(m, DeviceRef(String(parts[2]), String(parts[3])), tx)
         case ("$ota", 4) where parts[1] == "report":
             let ref = DeviceRef(String(parts[2]), String(parts[3]))
-            if let refusal = try admit(m, ref, kind: "ota", tx) { return refusal }
+            // A gateway reports its sub-devices' upgrades on their topics.
+            if let refusal = try admit(m, ref, kind: "ota", allowGateway: true, tx) { return refusal }
             try logContent(ref, m.topic, "up", m.payload, m.receivedAtMillis, tx)
             return PipelineResult(outcome: .logged("OTA reports are stored as content logs"), kind: "ota", device: ref)
         default:

@@ -28,7 +28,7 @@ public protocol RuntimeStore: StateStore {
     func logRetentionDays() throws -> Int
     func setLogRetentionDays(_ days: Int) throws
     /// Removes device logs and property history past their retention, and report tokens past the
-    /// resend window, relative to `nowMillis`. Returns the rows removed.
+    /// resend window, relative to `nowMillis`. Returns the log and history rows removed.
     @discardableResult
     func prune(nowMillis: Int64) throws -> Int
 }

@@ -122,8 +122,8 @@ extension SQLiteStateStore: RuntimeStore {
                 var removed = db.changesCount
                 try db.execute(sql: "DELETE FROM property_history WHERE at < ?", arguments: [nowMillis - history * day])
                 removed += db.changesCount
+                // Bookkeeping, not data: not counted.
                 try db.execute(sql: "DELETE FROM report_tokens WHERE at < ?", arguments: [nowMillis - RuntimeJournalSchema.tokenRetentionMillis])
-                removed += db.changesCount
                 return removed
             }
         }

@@ -49,6 +49,15 @@ final class JournalReaderTests: XCTestCase {
         XCTAssertTrue(logged.isEmpty, "\(logged)")
     }
 
+    func testRewindReadsAgainFromAPositionThatCouldNotBeCommitted() throws {
+        try write(1, record(1) + record(2))
+        try write(2, record(3))
+        let r = reader()
+        let all = r.next(limit: 10)
+        r.rewind(to: all[0].after)
+        XCTAssertEqual(r.next(limit: 10).map(\.record.seq), [2, 3])
+    }
+
     func testWaitsAtAnUnfinishedRecordOfTheNewestSegment() throws {
         let third = record(3)
         try write(1, record(1) + record(2) + Array(third.prefix(5)))

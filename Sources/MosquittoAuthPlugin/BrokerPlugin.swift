@@ -40,8 +40,9 @@ final class BrokerPlugin {
     /// Where device uplinks and the events are journaled for the runtime (nil: events on MQTT only).
     var journal: JournalWriter?
     /// Connections whose TLS-PSK handshake proved a device's key, by client pointer, until their
-    /// CONNECT: the identity and when (monotonic ns). Dropped at the CONNECT, at a disconnection,
-    /// or after `pskConnectTimeout` (a connection that never sent CONNECT).
+    /// CONNECT: the identity and when (monotonic ns). Dropped at the CONNECT, at a disconnection
+    /// (mosquitto 2.0.11 reports one also for a connection that ends before its CONNECT, so a
+    /// reused client pointer never inherits an entry), or after `pskConnectTimeout`.
     private var pskHandshakes: [UInt: (identity: String, at: UInt64)] = [:]
     static let pskConnectTimeout: UInt64 = 10_000_000_000
 

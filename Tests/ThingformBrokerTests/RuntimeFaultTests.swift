@@ -28,6 +28,7 @@ final class RuntimeFaultTests: XCTestCase {
         let client: MQTTClient
         private let lock = NSLock()
         private var sent: [Int32: Int] = [:]
+        /// Only the publishing thread touches it.
         private(set) var next = 0
 
         init(runtime: RuntimeProcess, productId: String, name: String, secret: String) throws {
@@ -76,26 +77,31 @@ final class RuntimeFaultTests: XCTestCase {
         for p in publishers { try p.client.connect() }
         defer { publishers.forEach { $0.client.disconnect() } }
 
-        func publish(for seconds: TimeInterval) {
-            let end = Date().addingTimeInterval(seconds)
-            while Date() < end {
+        // The devices publish all along, also while the run is dead and while the restart ends
+        // the orphaned broker (reports in flight then are lost or resent by libmosquitto).
+        let publishing = Collected<Bool>(), finished = DispatchSemaphore(value: 0)
+        Thread.detachNewThread {
+            while publishing.all.isEmpty {
                 for p in publishers { p.publishNext(productId: productId) }
                 usleep(4_000)
             }
+            finished.signal()
         }
-        publish(for: 1.5)
+        Thread.sleep(forTimeInterval: 1.5)
         let killed = try XCTUnwrap(runtime.process?.processIdentifier)
         kill(killed, SIGKILL)
         XCTAssertEqual(runtime.stopRun(), SIGKILL)
         // The orphaned broker keeps accepting (and journaling) while no runtime runs.
-        publish(for: 1.0)
+        Thread.sleep(forTimeInterval: 1.0)
         try runtime.startRun()
         XCTAssertTrue(eventually(timeout: 20) { publishers.allSatisfy { $0.client.isConnected } }, "the devices did not reconnect")
         // Resends of reports the old broker had accepted (the broker sees new publishes).
         for p in publishers {
             for n in p.acknowledged.sorted().suffix(20) { p.publish(n, productId: productId) }
         }
-        publish(for: 2.0)
+        Thread.sleep(forTimeInterval: 2.0)
+        publishing.append(false)
+        XCTAssertEqual(finished.wait(timeout: .now() + 10), .success)
 
         // Everything queued is acknowledged once the devices are back.
         XCTAssertTrue(eventually(timeout: 20) { publishers.allSatisfy { $0.client.isConnected } }, "the devices did not reconnect")

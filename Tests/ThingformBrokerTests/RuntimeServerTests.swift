@@ -108,4 +108,29 @@ final class RuntimeServerTests: XCTestCase {
         XCTAssertEqual(try store.runtimeRead { try $0.shadow(self.dev) }.count, 0)
         XCTAssertEqual(try store.runtimeRead { try $0.history(self.dev, property: nil, since: nil) }.count, 0)
     }
+
+    /// A device reconnecting with the same client id (its old connection taken over): the broker's
+    /// events reach the pipeline in the order they happened, so it stays online until its last
+    /// connection ends.
+    func testATakenOverConnectionLeavesTheDeviceOnlineUntilItsLastConnectionEnds() throws {
+        let store = try start { _ in }
+        let lost = Collected<Int>()
+        let first = try runtime.deviceClient(productId: productId, deviceName: "dev001", secret: secret, handlers: .init(disconnect: { lost.append($0) }))
+        try first.connect()
+        let second = try runtime.deviceClient(productId: productId, deviceName: "dev001", secret: secret)
+        try second.connect()
+        XCTAssertTrue(eventually(timeout: 5) { !lost.all.isEmpty }, "the first connection was not taken over")
+        func online() throws -> [String] {
+            try store.runtimeRead { try $0.logs(self.dev, kind: .online, since: nil, limit: 10) }.map(\.result).reversed()
+        }
+        _ = try eventually(timeout: 3) { try online() == ["online", "online"] }
+        Thread.sleep(forTimeInterval: 0.3)
+        XCTAssertEqual(try online(), ["online", "online"])
+        XCTAssertEqual(try store.runtimeRead { try $0.status(self.dev) }?.status, .online)
+        second.disconnect()
+        first.disconnect()
+        _ = try eventually(timeout: 3) { try online() == ["online", "online", "offline"] }
+        XCTAssertEqual(try online(), ["online", "online", "offline"])
+        XCTAssertEqual(try store.runtimeRead { try $0.status(self.dev) }?.status, .offline)
+    }
 }

@@ -18,8 +18,10 @@ final class JournalReader {
     private var file: FileHandle?
     private var fileSegment: UInt64?
 
-    /// The largest read at once; a batch ends at the last whole record inside it.
-    static let chunk = 4 << 20
+    /// The largest read at once; a batch ends at the last whole record inside it. A record is at
+    /// most about 130 KiB (mosquitto's 64 KiB packet limit, a topic, a client id), so one always
+    /// fits; a larger read would be copied again for every batch of a backlog.
+    static let chunk = 256 << 10
 
     init(folder: URL, from stored: JournalPosition?, log: @escaping (String) -> Void) {
         self.folder = folder

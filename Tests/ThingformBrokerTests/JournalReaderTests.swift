@@ -58,6 +58,18 @@ final class JournalReaderTests: XCTestCase {
         XCTAssertEqual(r.next(limit: 10).map(\.record.seq), [2, 3])
     }
 
+    func testABacklogLargerThanOneReadComesInOrderBatchByBatch() throws {
+        try write(1, (1...3000).flatMap { record(UInt64($0)) })
+        let r = reader()
+        var seqs: [UInt64] = []
+        while case let batch = r.next(limit: 512), !batch.isEmpty {
+            XCTAssertLessThanOrEqual(batch.count, 512)
+            seqs += batch.map(\.record.seq)
+        }
+        XCTAssertEqual(seqs, Array(1...3000))
+        XCTAssertTrue(logged.isEmpty, "\(logged)")
+    }
+
     func testWaitsAtAnUnfinishedRecordOfTheNewestSegment() throws {
         let third = record(3)
         try write(1, record(1) + record(2) + Array(third.prefix(5)))

@@ -39,7 +39,16 @@ static int on_psk_key(int event, void *event_data, void *userdata) {
     (void)event; (void)userdata;
     struct mosquitto_evt_psk_key *ed = event_data;
     // An unknown identity fails the TLS handshake: no CONNACK at all.
-    return tf_psk_key(ed->identity, ed->key, ed->max_key_len) ? MOSQ_ERR_AUTH : MOSQ_ERR_SUCCESS;
+    return tf_psk_key((uintptr_t)ed->client, ed->identity, ed->key, ed->max_key_len) ? MOSQ_ERR_AUTH : MOSQ_ERR_SUCCESS;
+}
+
+static int on_message(int event, void *event_data, void *userdata) {
+    (void)event; (void)userdata;
+    struct mosquitto_evt_message *ed = event_data;
+    // Runs before mosquitto acknowledges a QoS 1 publish: an error here means no PUBACK (the
+    // client is disconnected and resends), so nothing is acknowledged that is not journaled.
+    int failed = tf_message((uintptr_t)ed->client, mosquitto_client_id(ed->client), ed->topic, ed->payload, (int)ed->payloadlen, ed->qos);
+    return failed ? MOSQ_ERR_UNKNOWN : MOSQ_ERR_SUCCESS;
 }
 
 static int on_disconnect(int event, void *event_data, void *userdata) {
@@ -71,12 +80,15 @@ int mosquitto_plugin_init(mosquitto_plugin_id_t *identifier, void **userdata, st
         return MOSQ_ERR_INVAL;
     }
     const char *prefix = option(opts, opt_count, "admin_client_prefix");
-    if (tf_plugin_start(directory, prefix ? prefix : "") != 0) return MOSQ_ERR_UNKNOWN;
+    // Optional: without a journal folder the runtime learns nothing but the $thingform/ events.
+    const char *journal = option(opts, opt_count, "journal");
+    if (tf_plugin_start(directory, prefix ? prefix : "", journal) != 0) return MOSQ_ERR_UNKNOWN;
     int rc = mosquitto_callback_register(plugin_id, MOSQ_EVT_BASIC_AUTH, on_basic_auth, NULL, NULL);
     if (rc == MOSQ_ERR_SUCCESS) rc = mosquitto_callback_register(plugin_id, MOSQ_EVT_ACL_CHECK, on_acl_check, NULL, NULL);
     if (rc == MOSQ_ERR_SUCCESS) rc = mosquitto_callback_register(plugin_id, MOSQ_EVT_PSK_KEY, on_psk_key, NULL, NULL);
     if (rc == MOSQ_ERR_SUCCESS) rc = mosquitto_callback_register(plugin_id, MOSQ_EVT_DISCONNECT, on_disconnect, NULL, NULL);
     if (rc == MOSQ_ERR_SUCCESS) rc = mosquitto_callback_register(plugin_id, MOSQ_EVT_TICK, on_tick, NULL, NULL);
+    if (rc == MOSQ_ERR_SUCCESS && journal) rc = mosquitto_callback_register(plugin_id, MOSQ_EVT_MESSAGE, on_message, NULL, NULL);
     return rc;
 }
 
@@ -87,6 +99,7 @@ int mosquitto_plugin_cleanup(void *userdata, struct mosquitto_opt *opts, int opt
     mosquitto_callback_unregister(plugin_id, MOSQ_EVT_PSK_KEY, on_psk_key, NULL);
     mosquitto_callback_unregister(plugin_id, MOSQ_EVT_DISCONNECT, on_disconnect, NULL);
     mosquitto_callback_unregister(plugin_id, MOSQ_EVT_TICK, on_tick, NULL);
+    mosquitto_callback_unregister(plugin_id, MOSQ_EVT_MESSAGE, on_message, NULL);
     tf_plugin_stop();
     return MOSQ_ERR_SUCCESS;
 }

@@ -37,10 +37,20 @@ final class BrokerPlugin {
     private var pendingKicks: [String] = []
     /// Kicked client ids whose disconnection is not reported yet (mosquitto gives no reason for kicks).
     private var kicked: Set<String> = []
+    /// Where device uplinks and the events are journaled for the runtime (nil: events on MQTT only).
+    var journal: JournalWriter?
+    /// Connections whose TLS-PSK handshake proved a device's key, by client pointer, until their
+    /// CONNECT: the identity and when (monotonic ns). Dropped at the CONNECT, at a disconnection
+    /// (mosquitto 2.0.11 reports one also for a connection that ends before its CONNECT, so a
+    /// reused client pointer never inherits an entry), or after `pskConnectTimeout`.
+    private var pskHandshakes: [UInt: (identity: String, at: UInt64)] = [:]
+    static let pskConnectTimeout: UInt64 = 10_000_000_000
 
     struct Session {
         var clientId: String
         var identity: ClientIdentity
+        /// Connected over TLS-PSK: without a username its client id speaks for it in ACL checks.
+        var psk = false
     }
 
     init(directoryPath: String, adminClientIdPrefix: String) {
@@ -55,12 +65,16 @@ final class BrokerPlugin {
     func authenticate(client: UInt, clientId: String, username: String?, password: String?, address: String) -> Bool {
         reloadIfChanged()
         let now = PluginClock.unixMillis()
-        switch authenticator.authenticate(clientId: clientId, username: username, password: password, now: now / 1000) {
+        // The TLS-PSK listener: the handshake proved the key, the CONNECT carries no password.
+        let psk = pskHandshakes.removeValue(forKey: client)
+        let result = psk.map { authenticator.authenticatePSK(clientId: clientId, pskIdentity: $0.identity, username: username, now: now / 1000) }
+            ?? authenticator.authenticate(clientId: clientId, username: username, password: password, now: now / 1000)
+        switch result {
         case .admin:
             return true
         case .device(let productId, let deviceName):
             let identity = ClientIdentity(productId: productId, deviceName: deviceName)
-            sessions[client] = Session(clientId: clientId, identity: identity)
+            sessions[client] = Session(clientId: clientId, identity: identity, psk: psk != nil)
             publish(PluginEvent.connected(clientId: clientId, identity: identity, username: username ?? "", address: address, at: now))
             return true
         case .refused(let reason, let detail):
@@ -71,12 +85,9 @@ final class BrokerPlugin {
     }
 
     func authorize(client: UInt, clientId: String, username: String?, address: String, topic: String, access: TopicAccess, qos: Int) -> Bool {
-        let d = authenticator.authorize(clientId: clientId, username: username, topic: topic, access: access, qos: qos)
-        // TLS-PSK clients skip BASIC_AUTH (the handshake proved the key): their session starts here.
-        if sessions[client] == nil, let identity = d.device, d.refusal != .unknownClient {
-            sessions[client] = Session(clientId: clientId, identity: identity)
-            publish(PluginEvent.connected(clientId: clientId, identity: identity, username: username ?? "", address: address, at: PluginClock.unixMillis()))
-        }
+        let session = sessions[client]
+        let d = authenticator.authorize(clientId: clientId, username: username ?? (session?.psk == true ? clientId : nil),
+                                        topic: topic, access: access, qos: qos)
         if d.allowed { return true }
         if d.refusal == .unknownClient { pendingKicks.append(clientId) }
         if access != .read {
@@ -85,12 +96,29 @@ final class BrokerPlugin {
         return false
     }
 
-    func pskKeyHex(identity: String) -> String? {
+    /// A publish mosquitto accepted. A device's uplink on a served topic is journaled; false when
+    /// it could not be (mosquitto then drops the client instead of acknowledging).
+    func accepted(client: UInt, topic: String, payload: [UInt8], qos: Int) -> Bool {
+        guard let journal, let session = sessions[client], BrokerJournal.serves(topic) else { return true }
+        do {
+            try journal.append(kind: .message, clientId: session.clientId, topic: topic, payload: payload, qos: qos, atMillis: PluginClock.unixMillis())
+            return true
+        } catch {
+            log(.error, "\(error); \(session.clientId)'s publish on \(topic) is refused")
+            return false
+        }
+    }
+
+    /// The key of a TLS-PSK identity; the connection is remembered as having proved it.
+    func pskKeyHex(client: UInt, identity: String) -> String? {
         reloadIfChanged()
-        return authenticator.pskKeyHex(identity: identity)
+        guard let key = authenticator.pskKeyHex(identity: identity) else { return nil }
+        pskHandshakes[client] = (identity, PluginClock.monotonicNanos())
+        return key
     }
 
     func disconnected(client: UInt, reason: Int) {
+        pskHandshakes.removeValue(forKey: client)
         guard let s = sessions.removeValue(forKey: client) else { return }
         // Taken over by a new connection with the same client id: the device stays online.
         if sessions.values.contains(where: { $0.clientId == s.clientId }) { return }
@@ -103,6 +131,7 @@ final class BrokerPlugin {
         if now &- lastCheck >= Self.reloadInterval {
             lastCheck = now
             reloadIfChanged()
+            pskHandshakes = pskHandshakes.filter { now &- $0.value.at < Self.pskConnectTimeout }
         }
         guard !pendingKicks.isEmpty else { return }
         let kicks = pendingKicks
@@ -149,8 +178,17 @@ final class BrokerPlugin {
 
     // MARK: output
 
+    /// Journals the event (the runtime's ordered stream, with the device's publishes) and
+    /// publishes it on `$thingform/...` for admin observers.
     func publish(_ event: PluginEvent) {
         let payload = event.payload()
+        if let journal {
+            do {
+                try journal.append(kind: .event, clientId: event.clientId, topic: event.topic, payload: payload, qos: 1, atMillis: event.at)
+            } catch {
+                log(.error, "\(error); the event \(event.topic) is not journaled (only published)")
+            }
+        }
         _ = payload.withUnsafeBytes { tf_broker_publish(event.topic, $0.baseAddress, Int32($0.count)) }
     }
 

@@ -19,6 +19,12 @@ struct PluginEvent {
         }
     }
 
+    /// When it happened (unix ms).
+    var at: Int64 {
+        if case .number(let n)? = fields["at"] { return n }
+        return 0
+    }
+
     /// A client id may hold characters that are not allowed in a topic level; the payload keeps it exact.
     var topic: String {
         let level = clientId.isEmpty ? "-" : String(clientId.map { $0 == "/" || $0 == "+" || $0 == "#" ? "_" : $0 })

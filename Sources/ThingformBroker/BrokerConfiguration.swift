@@ -10,11 +10,14 @@ public struct BrokerConfiguration: Sendable, Equatable {
         public var library: String
         public var directoryFile: String
         public var adminClientPrefix: String
+        /// The folder the plugin journals device uplinks and its events to (nil: no journal).
+        public var journalFolder: String?
 
-        public init(library: String, directoryFile: String, adminClientPrefix: String = "thingform-") {
+        public init(library: String, directoryFile: String, adminClientPrefix: String = "thingform-", journalFolder: String? = nil) {
             self.library = library
             self.directoryFile = directoryFile
             self.adminClientPrefix = adminClientPrefix
+            self.journalFolder = journalFolder
         }
     }
 
@@ -62,6 +65,9 @@ public struct BrokerConfiguration: Sendable, Equatable {
             "connection_messages true",
             "log_timestamp_format %Y-%m-%dT%H:%M:%S",
             "max_packet_size \(maxPacketSize)",
+            // A reply is one small packet: without this, Nagle's algorithm and the device's delayed
+            // ACK hold it back for tens of milliseconds.
+            "set_tcp_nodelay true",
         ]
         if let plugin {
             lines += [
@@ -69,6 +75,7 @@ public struct BrokerConfiguration: Sendable, Equatable {
                 "plugin_opt_directory \(plugin.directoryFile)",
                 "plugin_opt_admin_client_prefix \(plugin.adminClientPrefix)",
             ]
+            if let journal = plugin.journalFolder { lines.append("plugin_opt_journal \(journal)") }
         }
         if let pskFile { lines.append("psk_file \(pskFile)") }
         lines += ["", "listener \(mqttPort) \(listenHost)", "protocol mqtt"]
@@ -78,7 +85,9 @@ public struct BrokerConfiguration: Sendable, Equatable {
                 "listener \(mqttsPort) \(listenHost)",
                 "protocol mqtt",
                 "psk_hint \(pskHint)",
-                "use_identity_as_username true",
+                // No `use_identity_as_username`: mosquitto then calls the plugin's BASIC_AUTH for
+                // the CONNECT (which the plugin accepts without a password after the handshake),
+                // so a TLS-PSK device is online from its CONNECT on, like one on the plain port.
                 "tls_version tlsv1.2",
                 // The C SDK offers only the first two (spec/07 §1.6.1).
                 "ciphers PSK-AES128-CBC-SHA:PSK-AES256-CBC-SHA:PSK-AES128-CBC-SHA256:PSK-AES128-GCM-SHA256:PSK-AES256-GCM-SHA384",

@@ -71,13 +71,17 @@ public final class MQTTClient: @unchecked Sendable {
         public var connect: @Sendable (Int) -> Void
         /// Called with libmosquitto's reason: 0 when we asked to disconnect, non-zero when the link was lost.
         public var disconnect: @Sendable (Int) -> Void
+        /// Called with a QoS 1 or 2 publish's message id once the broker acknowledged it.
+        public var published: @Sendable (Int32) -> Void
 
         public init(message: @escaping @Sendable (MQTTMessage) -> Void = { _ in },
                     connect: @escaping @Sendable (Int) -> Void = { _ in },
-                    disconnect: @escaping @Sendable (Int) -> Void = { _ in }) {
+                    disconnect: @escaping @Sendable (Int) -> Void = { _ in },
+                    published: @escaping @Sendable (Int32) -> Void = { _ in }) {
             self.message = message
             self.connect = connect
             self.disconnect = disconnect
+            self.published = published
         }
     }
 
@@ -106,6 +110,8 @@ public final class MQTTClient: @unchecked Sendable {
         self.mosq = mosq
         mosquitto_user_data_set(mosq, Unmanaged.passUnretained(self).toOpaque())
         _ = mosquitto_int_option(mosq, MOSQ_OPT_PROTOCOL_VERSION, options.protocolVersion.rawValue)
+        // Small packets go out at once (Nagle's algorithm would wait for the peer's delayed ACK).
+        _ = mosquitto_int_option(mosq, MOSQ_OPT_TCP_NODELAY, 1)
         _ = mosquitto_reconnect_delay_set(mosq, 1, 2, false)
         if options.username != nil || options.password != nil {
             try check("mosquitto_username_pw_set", mosquitto_username_pw_set(mosq, options.username, options.password))
@@ -301,5 +307,6 @@ public final class MQTTClient: @unchecked Sendable {
         ackedMids.insert(mid)
         condition.broadcast()
         condition.unlock()
+        handlers.published(mid)
     }
 }

@@ -12,8 +12,12 @@ public struct RuntimeOptions: Sendable {
     public var httpPort: Int?
     public var runDirectory: URL
     public var pluginPath: String
-    /// How often the state serial is polled for applies made while running.
+    /// How often the state serial is polled for applies made while running (it is also checked
+    /// before every batch of device messages).
     public var pollInterval: TimeInterval = 0.2
+    /// How often device logs, property history and report tokens past their retention are removed
+    /// (also once at start).
+    public var pruneInterval: TimeInterval = 3600
 
     public init(statePath: String, listenHost: String = "127.0.0.1", mqttPort: Int = 1883, mqttsPort: Int? = 8883,
                 httpPort: Int? = 80, runDirectory: URL? = nil, pluginPath: String) {
@@ -32,11 +36,13 @@ public struct RuntimeOptions: Sendable {
     }
 
     public var directoryFile: URL { runDirectory.appendingPathComponent("directory.json") }
+    /// The broker plugin's journal of device uplinks and events, which `run` consumes.
+    public var journalFolder: URL { runDirectory.appendingPathComponent("journal", isDirectory: true) }
 
     public var brokerConfiguration: BrokerConfiguration {
         BrokerConfiguration(listenHost: listenHost, mqttPort: mqttPort, mqttsPort: mqttsPort, runDirectory: runDirectory,
                             plugin: .init(library: pluginPath, directoryFile: directoryFile.path,
-                                          adminClientPrefix: RuntimeServer.adminClientPrefix))
+                                          adminClientPrefix: RuntimeServer.adminClientPrefix, journalFolder: journalFolder.path))
     }
 
     /// The line `run` prints once devices can connect, naming only what is served.

@@ -6,18 +6,21 @@ import ThingformRuntime
 import ThingformState
 
 /// `thingform run`'s loop. Start: claim the state's `runtime` row (a second run fails fast naming
-/// the first), write the plugin's directory file, start mosquitto, join it as the admin client and
-/// subscribe the uplink topics (`#` does not match `$` topics, so each is named). Then every
-/// message goes through the MessagePipeline on one serial queue, in batches (one transaction per
-/// batch), and its replies are published; the state serial is polled and an apply made while
-/// running refreshes the pipeline and rewrites the directory, which the plugin reloads (kicking
-/// devices that were deleted or disabled).
+/// the first), write the plugin's directory file, start mosquitto (ending the one a killed run left
+/// behind) and join it as the admin client, which publishes the replies. What devices send reaches
+/// the runtime through the plugin's journal (BrokerJournal: every uplink the broker accepted, and
+/// the plugin's connect/disconnect/refused/denied events, in one ordered stream): it is read on one
+/// serial queue, in batches, each batch going through the MessagePipeline in ONE transaction that
+/// also records how far the journal was consumed, so a killed run resumes after the last batch
+/// that committed and loses nothing the broker acknowledged. The state serial is polled and an
+/// apply made while running refreshes the pipeline and rewrites the directory, which the plugin
+/// reloads (kicking devices that were deleted or disabled).
 public final class RuntimeServer: @unchecked Sendable {
     /// Client ids of privileged clients start with this (the plugin's `admin_client_prefix`).
     public static let adminClientPrefix = "thingform-"
     public static let adminUsername = "thingform-admin"
-    /// The uplinks the pipeline serves and the plugin's reports.
-    public static let subscriptions = ["$thing/up/#", "$sys/operation/#", "$gateway/operation/#", "$ota/report/#", "$thingform/#"]
+    /// Records per pipeline transaction.
+    static let batchLimit = 512
 
     public let options: RuntimeOptions
     private let store: SQLiteStateStore
@@ -30,11 +33,13 @@ public final class RuntimeServer: @unchecked Sendable {
     private var poller: DispatchSourceTimer?
     private var http: RegistrationServer?
     private var claimed = false
+    // On `queue`.
+    private var journal: JournalReader?
+    private var journalWatch: JournalWatch?
+    private var lastPrune: Date?
 
     private let lock = NSLock()
     // Guarded by `lock`.
-    private var pending: [MessagePipeline.Input] = []
-    private var drainScheduled = false
     private var stopped = false
     private var failure: String?
     private let done = DispatchSemaphore(value: 0)
@@ -62,8 +67,11 @@ public final class RuntimeServer: @unchecked Sendable {
                 self?.fail("the broker died: \(error)")
             }
             self.broker = broker
+            try FileManager.default.createDirectory(at: options.journalFolder, withIntermediateDirectories: true,
+                                                    attributes: [.posixPermissions: 0o700])
             try broker.start()
             try connectAdmin()
+            try startJournal()
             startPolling()
             if let httpPort = options.httpPort {
                 let desk = RegistrationDesk(store: store, registered: { [weak self] in self?.deviceRegistered() })
@@ -109,6 +117,12 @@ public final class RuntimeServer: @unchecked Sendable {
     private func shutdown() {
         poller?.cancel()
         poller = nil
+        queue.sync {
+            journalWatch?.cancel()
+            journalWatch = nil
+            journal?.close()
+            journal = nil
+        }
         http?.stop()
         http = nil
         client?.disconnect()
@@ -139,9 +153,9 @@ public final class RuntimeServer: @unchecked Sendable {
     /// the plugin never reads half a file.
     func writeDirectory() throws {
         let digest = Hex.lowercase(Array(SHA256.hash(data: Array(adminPassword.utf8))))
-        let directory = DirectoryBuilder.build(world: pipeline.world, snapshot: try store.snapshot(),
-                                               runtimeBindings: try store.runtimeRead { try $0.bindings() },
-                                               adminUsername: Self.adminUsername, adminPasswordSHA256: digest)
+        let directory = pipeline.world.directory(snapshot: try store.snapshot(),
+                                                  runtimeBindings: try store.runtimeRead { try $0.bindings() },
+                                                  adminUsername: Self.adminUsername, adminPasswordSHA256: digest)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let data = try encoder.encode(directory)
@@ -161,7 +175,12 @@ public final class RuntimeServer: @unchecked Sendable {
         let timer = DispatchSource.makeTimerSource(queue: queue)
         let interval = DispatchTimeInterval.milliseconds(Int(options.pollInterval * 1000))
         timer.schedule(deadline: .now() + interval, repeating: interval)
-        timer.setEventHandler { [weak self] in self?.refresh(force: false) }
+        timer.setEventHandler { [weak self] in
+            self?.refresh(force: false)
+            // A fallback for a missed inotify wake-up.
+            self?.consume()
+            self?.pruneIfDue()
+        }
         poller = timer
         timer.resume()
     }
@@ -172,6 +191,20 @@ public final class RuntimeServer: @unchecked Sendable {
             if try pipeline.refresh(force: force) { try writeDirectory() }
         } catch {
             log("thingform run: refreshing from the state failed: \(error)")
+        }
+    }
+
+    /// On the pipeline queue: logs, history and report tokens past their retention go, at start
+    /// and every `pruneInterval`.
+    private func pruneIfDue() {
+        let now = Date()
+        if let last = lastPrune, now.timeIntervalSince(last) < options.pruneInterval { return }
+        lastPrune = now
+        do {
+            let removed = try store.prune(nowMillis: Int64(now.timeIntervalSince1970 * 1000))
+            if removed > 0 { log("thingform run: removed \(removed) log and history rows past their retention") }
+        } catch {
+            log("thingform run: pruning the runtime tables failed: \(error)")
         }
     }
 
@@ -188,57 +221,82 @@ public final class RuntimeServer: @unchecked Sendable {
                                                username: Self.adminUsername, password: adminPassword)
         clientOptions.keepalive = 30
         let client = try MQTTClient(options: clientOptions, handlers: .init(
-            message: { [weak self] message in self?.received(message) },
             disconnect: { [weak self] rc in
                 if rc != 0 { self?.log("thingform run: the admin client lost the broker (\(rc)); reconnecting") }
             }))
         try client.connect()
-        let granted = try client.subscribe(Self.subscriptions, qos: 1)
-        if let refused = zip(Self.subscriptions, granted).first(where: { $0.1 > 2 }) {
-            throw BrokerError(message: "the broker refused the runtime's subscription to \(refused.0)", logTail: "")
-        }
         self.client = client
     }
 
-    /// On libmosquitto's thread: queue the input; one drain at a time runs on the pipeline queue.
-    private func received(_ message: MQTTMessage) {
-        let at = Int64(Date().timeIntervalSince1970 * 1000)
-        guard let input = Self.input(from: message, atMillis: at) else {
-            log("thingform run: ignored \(message.topic)")
-            return
+    /// Opens the journal at the position the state recorded and consumes it whenever it grows.
+    private func startJournal() throws {
+        let stored = try store.runtimeRead { try $0.journalPosition() }
+        let log = self.log
+        try queue.sync {
+            journal = JournalReader(folder: options.journalFolder, from: stored, log: log)
+            journalWatch = try JournalWatch(folder: options.journalFolder, queue: queue) { [weak self] in self?.consume() }
         }
-        lock.lock()
-        pending.append(input)
-        let schedule = !drainScheduled
-        drainScheduled = true
-        lock.unlock()
-        if schedule { queue.async { self.drain() } }
+        queue.async { self.consume() }
     }
 
-    private func drain() {
+    /// On the pipeline queue: every whole record the journal has, batch by batch.
+    private func consume() {
+        guard let journal else { return }
+        var segment = journal.position.segment
         while true {
-            lock.lock()
-            let batch = Array(pending.prefix(512))
-            pending.removeFirst(batch.count)
-            if batch.isEmpty { drainScheduled = false }
-            lock.unlock()
-            if batch.isEmpty { return }
-            handle(batch)
+            let start = journal.position
+            let records = journal.next(limit: Self.batchLimit)
+            guard let last = records.last else { break }
+            // An apply that committed before these were read applies to them (a changed thing
+            // model validates the very next message); one cheap read when nothing moved.
+            refresh(force: false)
+            if let stuck = handle(records.map { ($0.record, $0.after) }, through: last.after, from: start) {
+                // The store takes no writes (busy, full disk): read again from there at the next poll.
+                journal.rewind(to: stuck)
+                break
+            }
+            if journal.position.segment != segment {
+                segment = journal.position.segment
+                journal.removeConsumed()
+            }
         }
     }
 
-    private func handle(_ batch: [MessagePipeline.Input]) {
+    /// One batch: its inputs and the journal position after it, in one transaction. A batch that
+    /// fails is retried record by record, so one bad input does not cost the others; a record
+    /// that fails alone is logged and passed. Returns the position to read again from when not
+    /// even the position could be written (nothing after it is lost or stored twice).
+    private func handle(_ records: [(record: BrokerJournal.Record, after: JournalPosition)], through position: JournalPosition,
+                        from start: JournalPosition) -> JournalPosition? {
+        var inputs: [MessagePipeline.Input] = []
+        for (record, _) in records {
+            if let input = Self.input(from: record) {
+                inputs.append(input)
+            } else {
+                log("thingform run: ignored journal record \(record.seq) (\(record.topic))")
+            }
+        }
         let results: [PipelineResult]
         do {
-            results = try pipeline.handle(batch)
+            results = try pipeline.handle(inputs) { try $0.setJournalPosition(position) }
         } catch {
             // One bad input must not lose the others of its batch: retry one by one.
-            guard batch.count > 1 else {
-                log("thingform run: \(Self.describe(batch[0])): \(error)")
-                return
+            guard records.count > 1 else {
+                do {
+                    try store.runtimeTransaction { try $0.setJournalPosition(position) }
+                } catch {
+                    log("thingform run: the state takes no writes (\(error)); journal record \(records[0].record.seq) is read again")
+                    return start
+                }
+                log("thingform run: \(inputs.first.map(Self.describe) ?? records[0].record.topic): \(error)")
+                return nil
             }
-            for input in batch { handle([input]) }
-            return
+            var from = start
+            for one in records {
+                if let stuck = handle([one], through: one.after, from: from) { return stuck }
+                from = one.after
+            }
+            return nil
         }
         for result in results {
             for message in result.outbound {
@@ -249,17 +307,25 @@ public final class RuntimeServer: @unchecked Sendable {
                 }
             }
         }
+        return nil
     }
 
-    /// An uplink as the pipeline's input; the plugin's `$thingform/...` reports as device events.
-    static func input(from message: MQTTMessage, atMillis: Int64) -> MessagePipeline.Input? {
-        guard message.topic.hasPrefix("$thingform/") else {
-            return .message(InboundMessage(topic: message.topic, payload: message.payload, clientId: nil,
-                                           qos: message.qos, receivedAtMillis: atMillis))
+    /// A journal record as the pipeline's input: a device's uplink, or the plugin's events.
+    static func input(from record: BrokerJournal.Record) -> MessagePipeline.Input? {
+        switch record.kind {
+        case .message:
+            return .message(InboundMessage(topic: record.topic, payload: record.payload, clientId: record.clientId,
+                                           qos: Int(record.qos), receivedAtMillis: record.atMillis))
+        case .event:
+            return event(topic: record.topic, payload: record.payload, atMillis: record.atMillis)
         }
-        let parts = message.topic.split(separator: "/", maxSplits: 2)
-        guard parts.count >= 2,
-              let object = try? JSONSerialization.jsonObject(with: Data(message.payload)) as? [String: Any] else { return nil }
+    }
+
+    /// The plugin's `$thingform/{event}/{clientId}` events as device events.
+    static func event(topic: String, payload: [UInt8], atMillis: Int64) -> MessagePipeline.Input? {
+        let parts = topic.split(separator: "/", maxSplits: 2)
+        guard parts.count >= 2, parts[0] == "$thingform",
+              let object = try? JSONSerialization.jsonObject(with: Data(payload)) as? [String: Any] else { return nil }
         let text = { (key: String) in object[key].map { "\($0)" } ?? "" }
         let at = (object["at"] as? NSNumber)?.int64Value ?? atMillis
         switch parts[1] {

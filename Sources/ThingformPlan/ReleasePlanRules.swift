@@ -5,7 +5,8 @@ import ThingformState
 /// - `released: true` publishes directly (R1), or, when the release needs a review (`lianlian` or
 ///   `voiceAssistant` on a public instance), applies for release (R2): the application must be
 ///   complete (E-REL-05) and ends `underReview`, or `released` at once under `review.policy:
-///   autoApprove` (R3). Every public release warns that no device was ever activated (W-REL-01).
+///   autoApprove` (R3). A public release warns while no device of the product was ever activated
+///   (W-REL-01; activations are the runtime's, read with the snapshot).
 /// - While under review nothing of the product or its thing model changes (E-REL-07, R7
 ///   included); the plan only says it awaits the review.
 /// - A product released through review cannot be unpublished (E-REL-06, R6), so neither can
@@ -103,11 +104,11 @@ extension PlanContext {
     /// application for release with its checks. Warns W-REL-01 for a public product.
     mutating func releaseStep(for r: Resource) -> ReleaseStep {
         let instance = desired[Address(.instance, r.spec["instance"]?.stringValue ?? "")]?.spec
-        if instance?["type"]?.stringValue == "public" {
+        if instance?["type"]?.stringValue == "public", snapshot.activatedDevices[r.address.name, default: 0] == 0 {
             let n = allDevices(r.address.name)
             diagnostics.warning(ReleaseCode.noActivatedDevice, at: r.location(of: "spec.released"), address: r.address.description,
                                 "release requested, but no device of \(r.address) has ever been activated (\(n) device\(n == 1 ? "" : "s") registered; "
-                                    + "the state records no device activation, so every release of a public product says so)",
+                                    + "none has connected to `thingform run` yet)",
                                 hint: "Release after development and debugging with real devices: the release locks the thing model")
         }
         let triggers = ReleaseReview.triggers(product: r.spec, instance: instance)

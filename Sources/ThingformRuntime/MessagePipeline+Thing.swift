@@ -18,6 +18,7 @@ extension MessagePipeline {
             for i in try tx.pendingInvocations(ref) { shadow.pendingActions[i.clientToken] = i.actionId }
         }
         let check = product.validator.check(topic: m.topic, payload: m.payload, deviceName: ref.deviceName, state: shadow)
+        if let resent = try resentReport(m, ref, check, tx) { return resent }
         try logContent(ref, m.topic, "up", m.payload, at, tx)
         try logDiagnostics(ref, m.topic, check.diagnostics, at, tx)
         let kind = check.method ?? check.kind.rawValue
@@ -75,6 +76,32 @@ extension MessagePipeline {
             }
         }
         return result
+    }
+
+    /// A report resent after a reconnect (a QoS 1 DUP the broker had accepted before: the same
+    /// client token and payload within `resendWindowMillis`) is answered again and stored once.
+    func resentReport(_ m: InboundMessage, _ ref: DeviceRef, _ check: MessageCheck, _ tx: RuntimeTransaction) throws -> PipelineResult? {
+        guard check.kind == .report, let token = check.clientToken,
+              try !tx.rememberReport(ref, token: token, payloadHash: Self.payloadHash(m.payload), at: m.receivedAtMillis,
+                                     windowMillis: Self.resendWindowMillis) else { return nil }
+        var result = PipelineResult(outcome: .logged("report \(token) resent (same client token and payload within \(Self.resendWindowMillis / 1000) s): stored once"),
+                                    kind: check.method ?? "report", device: ref)
+        if let reply = check.reply {
+            result.replyCode = reply.code
+            result.outbound.append(OutboundMessage(topic: reply.topic, payload: reply.bytes, qos: 0))
+        }
+        return result
+    }
+
+    /// How long after a report its resend is recognised: the broker hands a resend over seconds
+    /// after the reconnect; a device that restarts and reuses a token later is stored again.
+    static let resendWindowMillis: Int64 = 300_000
+
+    /// FNV-1a, 64 bits.
+    static func payloadHash(_ bytes: [UInt8]) -> Int64 {
+        var h: UInt64 = 14_695_981_039_346_656_037
+        for b in bytes { h = (h ^ UInt64(b)) &* 1_099_511_628_211 }
+        return Int64(bitPattern: h)
     }
 
     /// Accepted report values: history always, the shadow's latest value and its change time.

@@ -31,6 +31,9 @@ public final class MessagePipeline {
     var pendingCache: [DeviceRef: [DeviceShadow.PendingControl]] = [:]
     /// The runtime tables' version right after the pipeline's last transaction.
     var expectedVersion: RuntimeVersion?
+    /// Uplink payloads larger than this many bytes are refused (E-RUN-12) with a diagnostic row,
+    /// before anything is parsed or stored. (mosquitto drops packets over 64 KiB before that.)
+    public var payloadLimit = 16_384
 
     struct CachedValue {
         var json: JSON
@@ -66,13 +69,15 @@ public final class MessagePipeline {
         try handle([.message(message)])[0]
     }
 
-    /// Handles every input in ONE transaction, in order; one result per input.
-    public func handle(_ inputs: [Input]) throws -> [PipelineResult] {
+    /// Handles every input in ONE transaction, in order; one result per input. `also` runs last in
+    /// the same transaction (`run` records there how far it consumed the broker's journal).
+    public func handle(_ inputs: [Input], also: ((RuntimeTransaction) throws -> Void)? = nil) throws -> [PipelineResult] {
         do {
             return try store.runtimeTransaction { tx in
                 let version = try tx.version()
                 if version != expectedVersion { dropCaches() }
                 let results = try inputs.map { try self.route($0, tx) }
+                try also?(tx)
                 expectedVersion = RuntimeVersion(external: version.external, local: version.local + 1)
                 return results
             }
@@ -148,6 +153,7 @@ public final class MessagePipeline {
 
     func route(_ m: InboundMessage, _ tx: RuntimeTransaction) throws -> PipelineResult {
         let parts = m.topic.split(separator: "/", omittingEmptySubsequences: false)
+        if m.payload.count > payloadLimit { return try refuseTooLarge(m, parts, tx) }
         switch (parts.first, parts.count) {
         case ("$thing", 5) where parts[1] == "up":
             return try thing(m, DeviceRef(String(parts[3]), String(parts[4])), tx)
@@ -157,7 +163,8 @@ public final class MessagePipeline {
             return try gateway(m, DeviceRef(String(parts[2]), String(parts[3])), tx)
         case ("$ota", 4) where parts[1] == "report":
             let ref = DeviceRef(String(parts[2]), String(parts[3]))
-            if let refusal = try admit(m, ref, kind: "ota", tx) { return refusal }
+            // A gateway reports its sub-devices' upgrades on their topics.
+            if let refusal = try admit(m, ref, kind: "ota", allowGateway: true, tx) { return refusal }
             try logContent(ref, m.topic, "up", m.payload, m.receivedAtMillis, tx)
             return PipelineResult(outcome: .logged("OTA reports are stored as content logs"), kind: "ota", device: ref)
         default:
@@ -183,6 +190,19 @@ public final class MessagePipeline {
             return .refused(.notAllowed, "sub-device \(world.displayName(ref)) is not online through gateway \(world.displayName(gw)); send online first", kind: kind, device: ref)
         }
         return .refused(.notAllowed, "client \(clientId) may not publish for \(world.displayName(ref))", kind: kind, device: ref)
+    }
+
+    /// E-RUN-12, and the console's `Dev_Pub_Payload_TooLong` diagnostic on the topic's device
+    /// (the last two levels of every served topic name it).
+    func refuseTooLarge(_ m: InboundMessage, _ parts: [Substring], _ tx: RuntimeTransaction) throws -> PipelineResult {
+        let why = "payload too long(\(m.payload.count) > \(payloadLimit))"
+        guard parts.count >= 4 else { return .refused(.payloadTooLarge, why, kind: "payload") }
+        let ref = DeviceRef(String(parts[parts.count - 2]), String(parts[parts.count - 1]))
+        guard world.devices[ref] != nil else { return .refused(.payloadTooLarge, why, kind: "payload") }
+        try tx.appendLog(DeviceLogRecord(device: ref, kind: .diagnostic, at: m.receivedAtMillis, topic: m.topic,
+                                         payload: "Device publish message to topic:\(m.topic), QOS:\(m.qos)",
+                                         result: "FAIL, \(why)", errcode: "Dev_Pub_Payload_TooLong"))
+        return .refused(.payloadTooLarge, "\(why) bytes; nothing of it is stored", kind: "payload", device: ref)
     }
 
     /// The gateway a sub-device is bound to: by its Device manifest, or at runtime.

@@ -24,6 +24,8 @@ public enum RuntimeCode: String, Sendable, CaseIterable, CustomStringConvertible
     case timeout = "E-RUN-10"
     /// The device answered with a non-zero code, or outputs that fail the thing model.
     case deviceFailed = "E-RUN-11"
+    /// An uplink whose payload is larger than the pipeline's limit (16 KiB by default).
+    case payloadTooLarge = "E-RUN-12"
     /// A control or action the thing model refuses; the message starts with its E-MSG-nn code.
     case thingModel = "E-MSG"
     /// DEVICE names no device of the state.

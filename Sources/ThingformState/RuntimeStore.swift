@@ -27,8 +27,8 @@ public protocol RuntimeStore: StateStore {
     /// Device logs older than this many days are removed by `prune`.
     func logRetentionDays() throws -> Int
     func setLogRetentionDays(_ days: Int) throws
-    /// Removes device logs and property history past their retention, relative to `nowMillis`.
-    /// Returns the rows removed.
+    /// Removes device logs and property history past their retention, and report tokens past the
+    /// resend window, relative to `nowMillis`. Returns the log and history rows removed.
     @discardableResult
     func prune(nowMillis: Int64) throws -> Int
 }
@@ -84,4 +84,11 @@ public protocol RuntimeTransaction: AnyObject {
     func bindings() throws -> [GatewayBinding]
     func bind(_ binding: GatewayBinding) throws
     func unbind(subDevice: DeviceRef) throws
+
+    /// Where `run` stands in the broker's journal (nil before its first record).
+    func journalPosition() throws -> JournalPosition?
+    func setJournalPosition(_ position: JournalPosition) throws
+    /// Remembers a report's client token; false when the device sent the same token with the same
+    /// payload (`payloadHash`) at most `windowMillis` before `at`: a resend of a report already stored.
+    func rememberReport(_ device: DeviceRef, token: String, payloadHash: Int64, at: Int64, windowMillis: Int64) throws -> Bool
 }

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import ThingformModel
 
 /// The runtime tables on SQLite. Every statement is prepared once per connection (GRDB's
 /// statement cache) and a transaction carries as many messages as the caller gives it.
@@ -92,6 +93,20 @@ extension SQLiteStateStore: RuntimeStore {
         }
     }
 
+    /// Activated devices per product metadata name (a `device_status` row is written by the first
+    /// connection and never removed while the device exists).
+    func readActivations(_ db: Database, _ resources: [Address: StoredResource]) throws -> [String: Int] {
+        var names: [String: String] = [:]
+        for r in resources.values where r.address.kind == .product {
+            if let id = r.id { names[id] = r.address.name }
+        }
+        var counts: [String: Int] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT product_id, COUNT(*) FROM device_status GROUP BY product_id") {
+            if let name = names[row[0]] { counts[name] = row[1] }
+        }
+        return counts
+    }
+
     static func retention(_ db: Database, _ key: String, _ fallback: Int) throws -> Int {
         try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = ?", arguments: [key]).flatMap(Int.init) ?? fallback
     }
@@ -107,6 +122,8 @@ extension SQLiteStateStore: RuntimeStore {
                 var removed = db.changesCount
                 try db.execute(sql: "DELETE FROM property_history WHERE at < ?", arguments: [nowMillis - history * day])
                 removed += db.changesCount
+                // Bookkeeping, not data: not counted.
+                try db.execute(sql: "DELETE FROM report_tokens WHERE at < ?", arguments: [nowMillis - RuntimeJournalSchema.tokenRetentionMillis])
                 return removed
             }
         }
@@ -323,6 +340,31 @@ final class SQLiteRuntimeTransaction: RuntimeTransaction {
 
     func unbind(subDevice: DeviceRef) throws {
         try run("DELETE FROM gateway_bindings WHERE product_id = ? AND device_name = ?", [subDevice.productId, subDevice.deviceName])
+    }
+
+    // MARK: the broker's journal
+
+    func journalPosition() throws -> JournalPosition? {
+        try rows("SELECT segment, offset, seq FROM journal_position WHERE slot = 1", []).first.map {
+            JournalPosition(segment: UInt64(bitPattern: $0[0]), offset: $0[1], seq: UInt64(bitPattern: $0[2]))
+        }
+    }
+
+    func setJournalPosition(_ p: JournalPosition) throws {
+        try run("INSERT OR REPLACE INTO journal_position (slot, segment, offset, seq) VALUES (1, ?, ?, ?)",
+                [Int64(bitPattern: p.segment), p.offset, Int64(bitPattern: p.seq)])
+    }
+
+    func rememberReport(_ device: DeviceRef, token: String, payloadHash: Int64, at: Int64, windowMillis: Int64) throws -> Bool {
+        if let seen = try rows("""
+            SELECT payload_hash, at FROM report_tokens WHERE product_id = ? AND device_name = ? AND client_token = ?
+            """, [device.productId, device.deviceName, token]).first {
+            let hash: Int64 = seen[0], when: Int64 = seen[1]
+            if hash == payloadHash && at >= when && at - when <= windowMillis { return false }
+        }
+        try run("INSERT OR REPLACE INTO report_tokens (product_id, device_name, client_token, payload_hash, at) VALUES (?, ?, ?, ?, ?)",
+                [device.productId, device.deviceName, token, payloadHash, at])
+        return true
     }
 }
 

@@ -247,9 +247,11 @@ public final class SQLiteStateStore: StateStore {
                     uses.append(LicenceUseRun(instance: row[0], pool: row[1], lot: row[2], owner: row[3], first: row[4], count: row[5],
                                               consumed: (row[6] as String) == "consumed"))
                 }
-                return Snapshot(lineage: lineage, serial: serial, resources: resources, deviceCounts: deviceCounts,
-                                deviceNames: deviceNames, batches: batches, autoNameNext: autoNameNext, licenceUses: uses,
-                                releases: try readReleases(db))
+                var snapshot = Snapshot(lineage: lineage, serial: serial, resources: resources, deviceCounts: deviceCounts,
+                                        deviceNames: deviceNames, batches: batches, autoNameNext: autoNameNext, licenceUses: uses,
+                                        releases: try readReleases(db))
+                snapshot.activatedDevices = try readActivations(db, resources)
+                return snapshot
             }
         }
     }

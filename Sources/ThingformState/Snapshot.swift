@@ -21,6 +21,9 @@ public struct Snapshot: Sendable {
     /// The `product_release` rows, by product metadata name; read them through `release(of:)`,
     /// which also answers for products without a row.
     public var releases: [String: ProductRelease]
+    /// Devices ever activated (connected to `thingform run` at least once), per product metadata
+    /// name, from the runtime's `device_status`: the first activation ends W-REL-01.
+    public var activatedDevices: [String: Int] = [:]
 
     public init(lineage: String, serial: Int, resources: [Address: StoredResource] = [:], deviceCounts: [String: Int] = [:],
                 deviceNames: [String: Set<String>] = [:], batches: [String: BatchRecord] = [:], autoNameNext: [String: Int] = [:],

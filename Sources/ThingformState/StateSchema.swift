@@ -117,6 +117,8 @@ enum StateSchema {
         // The runtime's tables (device states, shadows, history, pending controls, action
         // invocations, device logs, runtime gateway bindings, the running runtime): see RuntimeSchema.
         migrator.registerMigration("v5-runtime") { db in try RuntimeSchema.create(db) }
+        // The runtime's place in the broker's journal and the recent report tokens: see RuntimeJournalSchema.
+        migrator.registerMigration("v5b-journal") { db in try RuntimeJournalSchema.create(db) }
         return migrator
     }
 }

@@ -22,15 +22,16 @@ final class BrokerSupervisorTests: XCTestCase {
         let run = URL(fileURLWithPath: "/srv/state/run")
         let configuration = BrokerConfiguration(listenHost: "127.0.0.1", mqttPort: 1883, mqttsPort: 8883, runDirectory: run,
                                                 plugin: .init(library: "/opt/libthingform-mosquitto-auth.so",
-                                                              directoryFile: "/srv/state/run/directory.json"))
+                                                              directoryFile: "/srv/state/run/directory.json",
+                                                              journalFolder: "/srv/state/run/journal"))
         let lines = configuration.render().split(separator: "\n").map(String.init)
         for expected in ["per_listener_settings false", "allow_anonymous false", "persistence false", "user root",
                          "log_dest file /srv/state/run/mosquitto.log", "max_packet_size 65536",
                          "plugin /opt/libthingform-mosquitto-auth.so",
                          "plugin_opt_directory /srv/state/run/directory.json",
-                         "plugin_opt_admin_client_prefix thingform-",
+                         "plugin_opt_admin_client_prefix thingform-", "plugin_opt_journal /srv/state/run/journal", "set_tcp_nodelay true",
                          "listener 1883 127.0.0.1", "listener 8883 127.0.0.1",
-                         "psk_hint thingform", "use_identity_as_username true"] {
+                         "psk_hint thingform"] {
             XCTAssertTrue(lines.contains(expected), "missing `\(expected)`")
         }
         // The PSK options belong to the 8883 listener, after its `listener` line.

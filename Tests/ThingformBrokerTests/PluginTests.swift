@@ -132,7 +132,7 @@ final class PluginTests: XCTestCase {
         try Data("{\"serial\":".utf8).write(to: broker.directoryFile)
         let kept = try broker.run("mosquitto_pub", Self.deviceLogin("ABCDEFGHIJdev003") + ["-t", "$thing/up/property/ABCDEFGHIJ/dev003", "-m", "{}"])
         XCTAssertEqual(kept.status, 0, kept.stderr)
-        XCTAssertTrue(PluginBroker.waitUntil(seconds: 2) { ((try? String(contentsOf: self.broker.logFile, encoding: .utf8)) ?? "").contains("keeping directory serial 2") })
+        XCTAssertTrue(eventually(timeout: 2) { ((try? String(contentsOf: self.broker.logFile, encoding: .utf8)) ?? "").contains("keeping directory serial 2") })
     }
 
     // A second CONNECT with the same client id takes the session over: mosquitto drops the old

@@ -1,5 +1,6 @@
 import DeviceAuth
 import Foundation
+import ThingformBroker
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -22,8 +23,8 @@ final class PluginBroker {
         directoryFile = folder.appendingPathComponent("directory.json")
         logFile = folder.appendingPathComponent("mosquitto.log")
         self.adminPassword = adminPassword
-        port = try Self.freePort()
-        pskPort = try Self.freePort()
+        port = freePort()
+        pskPort = freePort()
         try writeDirectory(directory)
         // `user root`: started as root, mosquitto would otherwise drop to `mosquitto` and could
         // not read this folder.
@@ -39,7 +40,6 @@ final class PluginBroker {
         listener \(port) 127.0.0.1
         listener \(pskPort) 127.0.0.1
         psk_hint thingform
-        use_identity_as_username true
 
         """
         let confFile = folder.appendingPathComponent("mosquitto.conf")
@@ -49,13 +49,13 @@ final class PluginBroker {
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
-        guard Self.waitUntil(seconds: 10, { Self.accepts(port: self.port) && Self.accepts(port: self.pskPort) }) else {
+        guard eventually(timeout: 10, { BrokerSupervisor.acceptsConnections(host: "127.0.0.1", port: self.port) && BrokerSupervisor.acceptsConnections(host: "127.0.0.1", port: self.pskPort) }) else {
             stop()
             throw BrokerError.notReady((try? String(contentsOf: logFile, encoding: .utf8)) ?? "no log")
         }
     }
 
-    enum BrokerError: Error { case notReady(String), portUnavailable }
+    enum BrokerError: Error { case notReady(String) }
 
     func stop() {
         for c in children where c.isRunning { c.terminate() }
@@ -83,7 +83,7 @@ final class PluginBroker {
     func run(_ tool: String, _ arguments: [String], timeout: TimeInterval = 10) throws -> Outcome {
         let out = folder.appendingPathComponent("\(UUID().uuidString).out"), err = folder.appendingPathComponent("\(UUID().uuidString).err")
         let p = try launch(tool, arguments, stdout: out, stderr: err)
-        _ = Self.waitUntil(seconds: timeout) { !p.isRunning }
+        _ = eventually(timeout: timeout) { !p.isRunning }
         if p.isRunning { p.terminate() }
         p.waitUntilExit()
         return Outcome(status: p.terminationStatus, stdout: (try? String(contentsOf: out, encoding: .utf8)) ?? "",
@@ -114,7 +114,7 @@ final class PluginBroker {
         let clientId = "thingform-observer-\(children.count)"
         _ = try launch("mosquitto_sub", ["-i", clientId, "-u", "thingform-admin", "-P", adminPassword, "-t", "$thingform/#", "-v", "-q", "1"],
                        stdout: out, stderr: folder.appendingPathComponent("observer.err"))
-        guard Self.waitUntil(seconds: 10, { ((try? String(contentsOf: self.logFile, encoding: .utf8)) ?? "").contains("Sending SUBACK to \(clientId)") }) else {
+        guard eventually(timeout: 10, { ((try? String(contentsOf: self.logFile, encoding: .utf8)) ?? "").contains("Sending SUBACK to \(clientId)") }) else {
             throw BrokerError.notReady("the observer did not subscribe: \((try? String(contentsOf: logFile, encoding: .utf8)) ?? "")")
         }
         return Observer(file: out)
@@ -124,43 +124,7 @@ final class PluginBroker {
         var file: URL
         var text: String { (try? String(contentsOf: file, encoding: .utf8)) ?? "" }
         func waitFor(_ needle: String, seconds: TimeInterval = 5) -> Bool {
-            PluginBroker.waitUntil(seconds: seconds) { text.contains(needle) }
+            eventually(timeout: seconds) { text.contains(needle) }
         }
-    }
-
-    static func waitUntil(seconds: TimeInterval, _ condition: () -> Bool) -> Bool {
-        let deadline = Date().addingTimeInterval(seconds)
-        while Date() < deadline {
-            if condition() { return true }
-            usleep(20_000)
-        }
-        return condition()
-    }
-
-    static func accepts(port: Int) -> Bool {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var addr = loopback(port: port)
-        return withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } } == 0
-    }
-
-    static func freePort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var addr = loopback(port: 0)
-        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let ok = withUnsafeMutablePointer(to: &addr) { p in
-            p.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) == 0 && getsockname(fd, $0, &len) == 0 }
-        }
-        guard ok else { throw BrokerError.portUnavailable }
-        return Int(UInt16(bigEndian: addr.sin_port))
-    }
-
-    static func loopback(port: Int) -> sockaddr_in {
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_port = UInt16(port).bigEndian
-        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        return addr
     }
 }

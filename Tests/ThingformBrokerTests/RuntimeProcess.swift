@@ -134,12 +134,12 @@ final class RuntimeProcess {
 
     /// A crafted device client: client id, the four-field username and an HMAC password.
     func deviceClient(productId: String, deviceName: String, secret: String, expiry: String = "9223372036854775807",
-                      password: String? = nil, handlers: MQTTClient.Handlers = .init()) throws -> MQTTClient {
+                      password: String? = nil, reconnect: Bool = false, handlers: MQTTClient.Handlers = .init()) throws -> MQTTClient {
         let clientId = productId + deviceName
         let username = "\(clientId);21010406;a1B2c;\(expiry)"
         var options = MQTTClient.Options(port: mqttPort, clientId: clientId, username: username,
                                          password: password ?? DevicePassword.sign(username: username, secret: secret))
-        options.reconnect = false
+        options.reconnect = reconnect
         return try MQTTClient(options: options, handlers: handlers)
     }
 }

@@ -66,7 +66,7 @@ final class ReleaseReviewPlanTests: ScratchFolderTestCase {
         let warning = p.warnings.first { $0.code == ReleaseCode.noActivatedDevice }
         XCTAssertEqual(warning?.location, at("released: true", in: text))
         XCTAssertEqual(warning?.message, "release requested, but no device of Product/smart-light has ever been activated (0 devices registered; "
-                       + "the state records no device activation, so every release of a public product says so)")
+                       + "none has connected to `thingform run` yet)")
         XCTAssertEqual(p.warnings.count, 1)
     }
 
@@ -80,6 +80,15 @@ final class ReleaseReviewPlanTests: ScratchFolderTestCase {
         assertNoErrors(enterprise)
         XCTAssertEqual(enterprise.changes.last?.release, .directPublish)
         XCTAssertFalse(enterprise.codes.contains(ReleaseCode.noActivatedDevice))
+    }
+
+    func testW_REL_01EndsOnceADeviceOfTheProductWasActivated() {
+        var developing = state(Self.text(""), .developing)
+        developing.deviceCounts["smart-light"] = 2
+        developing.activatedDevices["smart-light"] = 1
+        let p = plan(Self.text("released: true"), against: developing)
+        assertNoErrors(p)
+        XCTAssertFalse(p.codes.contains(ReleaseCode.noActivatedDevice), p.warnings.map(\.description).joined(separator: "\n"))
     }
 
     func testALianlianProductAppliesForReleaseAndGoesUnderReview() {

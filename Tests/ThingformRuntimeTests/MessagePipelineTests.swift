@@ -78,20 +78,21 @@ final class MessagePipelineTests: XCTestCase {
         XCTAssertEqual(try history().count, 0)
     }
 
-    /// The change time moves only when the value changes; every report goes to history.
+    /// The change time moves only when the value changes; every report goes to history. (Each
+    /// report has its own token: the same token and payload again is a resend, stored once.)
     func testChangeTimeMovesOnlyWhenTheValueChanges() throws {
         for (i, v) in [42, 42, 50].enumerated() {
-            try send(up, #"{"method":"report","clientToken":"t","params":{"brightness":\#(v)}}"#, at: t0 + Int64(i) * 1000)
+            try send(up, #"{"method":"report","clientToken":"t\#(i)","params":{"brightness":\#(v)}}"#, at: t0 + Int64(i) * 1000)
         }
         let p = try XCTUnwrap(store.runtimeRead { try $0.shadow(self.dev) }.first)
         XCTAssertEqual(p.changedAt, t0 + 2000)
-        try send(up, #"{"method":"report","clientToken":"t","params":{"brightness":50}}"#, at: t0 + 3000)
+        try send(up, #"{"method":"report","clientToken":"t3","params":{"brightness":50}}"#, at: t0 + 3000)
         let q = try XCTUnwrap(store.runtimeRead { try $0.shadow(self.dev) }.first)
         XCTAssertEqual([q.changedAt, q.reportedAt], [t0 + 2000, t0 + 3000])
         XCTAssertEqual(try history().map(\.value), ["42", "42", "50", "50"])
         // A new pipeline (a restarted runtime) reads the change time back from the store.
         pipeline = try MessagePipeline(store: store)
-        try send(up, #"{"method":"report","clientToken":"t","params":{"brightness":50}}"#, at: t0 + 4000)
+        try send(up, #"{"method":"report","clientToken":"t4","params":{"brightness":50}}"#, at: t0 + 4000)
         XCTAssertEqual(try store.runtimeRead { try $0.shadow(self.dev) }.first?.changedAt, t0 + 2000)
     }
 

@@ -1,16 +1,16 @@
 import DeviceAuth
 import Foundation
 import ThingformModel
-import ThingformRuntime
 import ThingformState
 
-/// The plugin's DeviceDirectory from the runtime's world (devices with their secrets and switches,
+/// The broker plugin's DeviceDirectory from this world (devices with their secrets and switches,
 /// products by ProductId), the state's Topic and Instance resources (custom topics, public or
 /// enterprise) and the gateway bindings (declared by Device manifests and made at runtime).
-/// Devices without a secret cannot log in and are left out.
-enum DirectoryBuilder {
-    static func build(world: RuntimeWorld, snapshot: Snapshot, runtimeBindings: [GatewayBinding],
-                      adminUsername: String, adminPasswordSHA256: String, now: Date = Date()) -> DeviceDirectory {
+/// Devices without a secret cannot log in and are left out. `run` writes it for the plugin; it is
+/// here, next to the world, so that the pipeline and the broker share one definition of a device.
+extension RuntimeWorld {
+    public func directory(snapshot: Snapshot, runtimeBindings: [GatewayBinding],
+                          adminUsername: String, adminPasswordSHA256: String, now: Date = Date()) -> DeviceDirectory {
         var instanceTypes: [String: String] = [:]
         var topics: [String: [DeviceDirectory.CustomTopic]] = [:]
         var includeDefaults: [String: Bool] = [:]
@@ -29,24 +29,24 @@ enum DirectoryBuilder {
             }
         }
         var subDevices: [DeviceRef: [DeviceDirectory.SubDevice]] = [:]
-        let bindings = world.declaredBindings.map { ($0.key, $0.value) } + runtimeBindings.map { ($0.subDevice, $0.gateway) }
+        let bindings = declaredBindings.map { ($0.key, $0.value) } + runtimeBindings.map { ($0.subDevice, $0.gateway) }
         for (sub, gateway) in bindings {
             subDevices[gateway, default: []].append(.init(productId: sub.productId, deviceName: sub.deviceName))
         }
-        var products: [String: DeviceDirectory.Product] = [:]
-        for (productId, product) in world.products {
-            products[productId] = DeviceDirectory.Product(
+        var entries: [String: DeviceDirectory.Product] = [:]
+        for (productId, product) in products {
+            entries[productId] = DeviceDirectory.Product(
                 name: product.name, dataProtocol: product.dataProtocol,
                 instanceType: instanceTypes[product.instance] ?? "public",
                 customTopics: (topics[product.name] ?? []).sorted { $0.name < $1.name },
                 deviceType: product.deviceType, includeDefaultTopics: includeDefaults[product.name] ?? true)
         }
-        for device in world.devices.values {
-            guard let secret = device.secret, products[device.ref.productId] != nil else { continue }
+        for device in devices.values {
+            guard let secret = device.secret, entries[device.ref.productId] != nil else { continue }
             let subs = Array(Set(subDevices[device.ref] ?? [])).sorted { ($0.productId, $0.deviceName) < ($1.productId, $1.deviceName) }
-            products[device.ref.productId]?.devices[device.ref.deviceName] = .init(secret: secret, enabled: device.enabled, subDevices: subs)
+            entries[device.ref.productId]?.devices[device.ref.deviceName] = .init(secret: secret, enabled: device.enabled, subDevices: subs)
         }
-        return DeviceDirectory(serial: world.serial, generatedAt: Int64(now.timeIntervalSince1970),
-                               adminUsername: adminUsername, adminPasswordSHA256: adminPasswordSHA256, products: products)
+        return DeviceDirectory(serial: serial, generatedAt: Int64(now.timeIntervalSince1970),
+                               adminUsername: adminUsername, adminPasswordSHA256: adminPasswordSHA256, products: entries)
     }
 }

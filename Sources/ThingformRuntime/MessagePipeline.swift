@@ -31,6 +31,8 @@ public final class MessagePipeline {
     var pendingCache: [DeviceRef: [DeviceShadow.PendingControl]] = [:]
     /// The runtime tables' version right after the pipeline's last transaction.
     var expectedVersion: RuntimeVersion?
+    /// The rule engine's message sequences and counters, written once per transaction.
+    var ruleState = RuleRunState()
 
     struct CachedValue {
         var json: JSON
@@ -73,12 +75,14 @@ public final class MessagePipeline {
                 let version = try tx.version()
                 if version != expectedVersion { dropCaches() }
                 let results = try inputs.map { try self.route($0, tx) }
+                try flushRuleState(tx)
                 expectedVersion = RuntimeVersion(external: version.external, local: version.local + 1)
                 return results
             }
         } catch {
             // The transaction rolled back: what the caches learned from it is void.
             dropCaches()
+            ruleState = RuleRunState()
             try? loadBindings()
             throw error
         }
@@ -87,6 +91,7 @@ public final class MessagePipeline {
     func dropCaches() {
         reportedCache = [:]
         pendingCache = [:]
+        ruleState.sequences = [:]
     }
 
     public func deviceConnected(productId: String, deviceName: String, clientId: String, atMillis: Int64) throws {
@@ -111,7 +116,10 @@ public final class MessagePipeline {
 
     func route(_ input: Input, _ tx: RuntimeTransaction) throws -> PipelineResult {
         switch input {
-        case let .message(m): return try route(m, tx)
+        case let .message(m):
+            var result = try route(m, tx)
+            try runRules(m, &result, tx)
+            return result
         case let .connected(pid, dn, clientId, at):
             let ref = DeviceRef(pid, dn)
             guard world.devices[ref] != nil else { return .refused(.unknownDevice, "no device \(ref)", kind: "connected") }

@@ -117,6 +117,8 @@ enum StateSchema {
         // The runtime's tables (device states, shadows, history, pending controls, action
         // invocations, device logs, runtime gateway bindings, the running runtime): see RuntimeSchema.
         migrator.registerMigration("v5-runtime") { db in try RuntimeSchema.create(db) }
+        // The rule engine's outbox, dead letters, counters and message sequence: see OutboxSchema.
+        migrator.registerMigration("v6-outbox") { db in try OutboxSchema.create(db) }
         return migrator
     }
 }

@@ -81,6 +81,9 @@ let package = Package(
         // The rule engine's forwarders: one sink per type (republish, HTTP, SQLite, PostgreSQL,
         // MySQL/MariaDB, Kafka, file), behind ThingformRuntime's ForwarderSink.
         .target(name: "ThingformForwarders", dependencies: ["ThingformRuntime", "ThingformModel", "ThingformState", "CMariaDB", "CRdKafka",
+                                                            // The request signature of HTTP forwarders (one home with the apply-time handshake).
+                                                            "ThingformConnectivity",
+                                                            .product(name: "NIOSSL", package: "swift-nio-ssl"),
                                                             .product(name: "AsyncHTTPClient", package: "async-http-client"),
                                                             .product(name: "PostgresNIO", package: "postgres-nio"),
                                                             .product(name: "GRDB", package: "GRDB.swift"),
@@ -139,6 +142,7 @@ let package = Package(
                                                                  "ThingformManifest", "ThingformApply", "ThingformPlan"],
                     exclude: ["Fixtures"]),
         .testTarget(name: "ThingformForwardersTests", dependencies: ["ThingformForwarders", "ThingformRuntime", "ThingformState", "ThingformModel",
+                                                                     .product(name: "Crypto", package: "swift-crypto"),
                                                                      .product(name: "NIOCore", package: "swift-nio"),
                                                                      .product(name: "NIOPosix", package: "swift-nio"),
                                                                      .product(name: "Hummingbird", package: "hummingbird")]),

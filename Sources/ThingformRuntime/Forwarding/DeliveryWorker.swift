@@ -153,7 +153,11 @@ public actor DeliveryWorker {
         var settings = JSON.null
         var hash = ""
         var key = "republish"
-        if action.type != "republish" {
+        if action.type == "republish" {
+            // The target product's id: a Product's metadata name, or an id given literally.
+            let product = action.canonical["product"]?.stringValue ?? ""
+            settings = .object([.init("productId", .string(rules.productIds[product] ?? product))])
+        } else {
             guard let name = action.forwarder, let f = rules.forwarders[name] else {
                 return .failure(.code(.forwarderGone, "rule \(lane.rule) names Forwarder/\(action.forwarder ?? "") which the state does not have"))
             }

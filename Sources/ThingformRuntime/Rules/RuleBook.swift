@@ -43,14 +43,17 @@ public final class RuleBook: @unchecked Sendable {
     public let forwarders: [String: Forwarder]
     /// Rules that did not compile against the state (should not happen after validation), with why.
     public let broken: [String: String]
+    /// Product metadata name → ProductId (a republish action's target product).
+    public let productIds: [String: String]
 
-    public static let empty = RuleBook(rules: [:], byProduct: [:], forwarders: [:], broken: [:])
+    public static let empty = RuleBook(rules: [:], byProduct: [:], forwarders: [:], broken: [:], productIds: [:])
 
-    init(rules: [String: Rule], byProduct: [String: [Rule]], forwarders: [String: Forwarder], broken: [String: String]) {
+    init(rules: [String: Rule], byProduct: [String: [Rule]], forwarders: [String: Forwarder], broken: [String: String], productIds: [String: String]) {
         self.rules = rules
         self.byProduct = byProduct
         self.forwarders = forwarders
         self.broken = broken
+        self.productIds = productIds
     }
 
     /// `products`: ProductId → (metadata name, instance).
@@ -97,7 +100,7 @@ public final class RuleBook: @unchecked Sendable {
             let applicable = enabled.filter { $0.instance == p.instance && ($0.product == nil || $0.product == p.name) }
             if !applicable.isEmpty { byProduct[pid] = applicable }
         }
-        self.init(rules: rules, byProduct: byProduct, forwarders: forwarders, broken: broken)
+        self.init(rules: rules, byProduct: byProduct, forwarders: forwarders, broken: broken, productIds: ids)
     }
 
     /// The action a delivery names, nil when the rule or the action is gone.

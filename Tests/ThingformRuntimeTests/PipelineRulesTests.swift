@@ -7,7 +7,7 @@ import XCTest
 /// Rules in the pipeline: matches become outbox rows in the message's transaction, data errors
 /// become diagnostic rows, an apply changes the rules without a new pipeline.
 final class PipelineRulesTests: XCTestCase {
-    static func rules(enabled: Bool = true, condition: String = "params.brightness > 40", errorAction: Bool = true) -> String {
+    static func rules(enabled: Bool = true, condition: String = "params.brightness > 40", errorAction: Bool = true, http: Bool = true) -> String {
         """
         apiVersion: thingform/v1
         kind: Forwarder
@@ -23,7 +23,7 @@ final class PipelineRulesTests: XCTestCase {
           enabled: \(enabled)
           sql: "SELECT params.brightness AS b FROM $thing/up/property/${productId}/+ WHERE \(condition)"
           actions:
-            - {type: http, forwarder: hook}
+        \(http ? "    - {type: http, forwarder: hook}" : "")
             - {type: republish, product: smart-light, device: dev001, topic: "${productId}/dev001/bright"}
         \(errorAction ? "  errorActions:\n    - {type: http, forwarder: hook}" : "")
 

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import ThingformBroker
+import ThingformConnectivity
+import ThingformForwarders
 import ThingformState
 
 struct RunCommand: ParsableCommand {
@@ -40,6 +42,8 @@ struct RunCommand: ParsableCommand {
         let server: RuntimeServer
         do {
             server = try RuntimeServer(store: store, options: options, log: { printError($0) })
+            let secrets = SecretReader()
+            server.forwarding = RuntimeForwarding(sinks: { ForwarderSinks.make(type: $0, publisher: $1) }, secrets: { secrets.read($0) })
         } catch {
             throw CLIError("Error: \(error)")
         }

@@ -69,7 +69,7 @@ public final class RuntimeServer: @unchecked Sendable {
             startPolling()
             if let httpPort = options.httpPort {
                 let desk = RegistrationDesk(store: store, registered: { [weak self] in self?.deviceRegistered() })
-                let http = RegistrationServer(host: options.listenHost, port: httpPort, desk: desk)
+                let http = RegistrationServer(host: options.listenHost, port: httpPort, desk: desk, metrics: RuntimeMetrics(store: store))
                 try http.start()
                 self.http = http
             }

@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
 import ThingformState
 import XCTest
 @testable import ThingformBroker
@@ -64,6 +67,13 @@ final class RuntimeRulesTests: XCTestCase {
                            qos: 1, waitForAck: true)
         Thread.sleep(forTimeInterval: 1.5)
         XCTAssertEqual(received.all.count, 1, "a disabled rule still republished")
+
+        // The same counters on the HTTP port, in the Prometheus text format.
+        let metrics = String(decoding: try Data(contentsOf: URL(string: "http://127.0.0.1:\(runtime.httpPort)/metrics")!), as: UTF8.self)
+        let lines = metrics.split(separator: "\n").map(String.init)
+        XCTAssertTrue(lines.contains { $0.hasPrefix("thingform_rule_hits{") && $0.contains(#"rule="bright""#) && $0.hasSuffix(" 1") }, metrics)
+        XCTAssertTrue(lines.contains { $0.hasPrefix("thingform_rule_forwards{") && $0.contains(#"target="republish""#) && $0.hasSuffix(" 1") }, metrics)
+        XCTAssertTrue(lines.contains("thingform_outbox_deliveries 0.0") || lines.contains("thingform_outbox_deliveries 0"), metrics)
 
         let stats = try runtime.run(["stats"])
         XCTAssertTrue(stats.output.contains("ruleHits\tproduct=\(productId) rule=bright\t1"), stats.output)

@@ -11,6 +11,8 @@ public enum ForwarderSinks {
         switch type {
         case "republish": return publisher.map { RepublishSink(publisher: $0) }
         case "http": return HTTPSink()
+        // sqlite, postgres, mysql, tdsqlMysql (SQLSinks) and kafka, file (KafkaSinks) are the sinks
+        // branch's; they are called from here once it is merged.
         default: return nil
         }
     }

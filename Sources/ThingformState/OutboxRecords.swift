@@ -74,12 +74,28 @@ public struct CounterKey: Hashable, Sendable, Comparable {
     }
 }
 
+/// A delivery lane: one action of one rule, sent in outbox order.
+public struct OutboxLane: Hashable, Sendable {
+    public var rule: String
+    public var actionIndex: Int
+    public var isErrorAction: Bool
+    public init(rule: String, actionIndex: Int, isErrorAction: Bool) {
+        self.rule = rule
+        self.actionIndex = actionIndex
+        self.isErrorAction = isErrorAction
+    }
+}
+
 /// The rule engine's tables inside one runtime transaction (migration `v6-outbox`).
 public protocol OutboxTransaction: AnyObject {
     /// Adds a row; returns its id (never reused).
     func enqueue(_ row: OutboxRow) throws -> Int64
     /// Rows due at `atMillis` (next attempt not later), oldest first.
     func dueOutbox(atMillis: Int64, limit: Int) throws -> [OutboxRow]
+    /// Rows of one lane (rule, action) due at `atMillis`, oldest first.
+    func dueOutbox(lane: OutboxLane, atMillis: Int64, limit: Int) throws -> [OutboxRow]
+    /// Every lane that has rows, due or not.
+    func outboxLanes() throws -> [OutboxLane]
     /// The earliest next attempt of any row, nil when the outbox is empty.
     func nextOutboxAttempt() throws -> Int64?
     func outboxCount() throws -> Int

@@ -26,6 +26,7 @@ enum OutboxSchema {
                 next_attempt_at INTEGER NOT NULL
             );
             CREATE INDEX outbox_due ON outbox (next_attempt_at, id);
+            CREATE INDEX outbox_lane ON outbox (rule, action_index, is_error_action, id);
             CREATE TABLE dead_letters (
                 id              INTEGER PRIMARY KEY,
                 rule            TEXT NOT NULL,

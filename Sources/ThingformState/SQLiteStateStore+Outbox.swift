@@ -43,6 +43,19 @@ extension SQLiteRuntimeTransaction {
             .map { Self.row($0, next: $0[14]) }
     }
 
+    func dueOutbox(lane: OutboxLane, atMillis: Int64, limit: Int) throws -> [OutboxRow] {
+        try fetch("""
+            SELECT \(Self.columns), next_attempt_at FROM outbox INDEXED BY outbox_lane
+            WHERE rule = ? AND action_index = ? AND is_error_action = ? AND next_attempt_at <= ? ORDER BY id LIMIT ?
+            """, [lane.rule, lane.actionIndex, lane.isErrorAction ? 1 : 0, atMillis, limit]).map { Self.row($0, next: $0[14]) }
+    }
+
+    func outboxLanes() throws -> [OutboxLane] {
+        try fetch("SELECT DISTINCT rule, action_index, is_error_action FROM outbox INDEXED BY outbox_lane", []).map {
+            OutboxLane(rule: $0[0], actionIndex: $0[1], isErrorAction: ($0[2] as Int64) != 0)
+        }
+    }
+
     func nextOutboxAttempt() throws -> Int64? {
         try Int64.fetchOne(db.cachedStatement(sql: "SELECT MIN(next_attempt_at) FROM outbox"))
     }

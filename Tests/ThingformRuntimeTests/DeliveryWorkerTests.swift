@@ -155,6 +155,29 @@ final class DeliveryWorkerTests: XCTestCase {
         XCTAssertEqual(try store.runtimeRead { try $0.outboxCount() }, 0)
     }
 
+    func testALaneWithALongBacklogDoesNotHideAnotherLane() async throws {
+        let (store, pipeline) = try setUp(rules: PipelineRulesTests.rules(), messages: 0)
+        try store.runtimeTransaction { tx in
+            for i in 0..<12_000 {
+                _ = try tx.enqueue(OutboxRow(rule: "bright", actionIndex: 0, actionType: "http", productId: "ABCDEFGHIJ", deviceName: "dev001",
+                                             topic: self.up, qos: 0, seq: Int64(i + 1), firstAttemptAt: self.t0, payload: [], output: nil, nextAttemptAt: self.t0))
+            }
+            _ = try tx.enqueue(OutboxRow(rule: "bright", actionIndex: 1, actionType: "republish", productId: "ABCDEFGHIJ", deviceName: "dev001",
+                                         topic: self.up, qos: 0, seq: 12_001, firstAttemptAt: self.t0, payload: [], output: "{}", nextAttemptAt: self.t0))
+        }
+        let clock = ManualDeliveryClock(t0)
+        let released = AsyncGate()
+        let http = ScriptedSink(clock: clock) { _ in .delivered }
+        http.gate = { await released.wait() }
+        let repub = ScriptedSink(clock: clock) { _ in .delivered }
+        let w = worker(store, pipeline, clock: clock, http: http, republish: repub)
+        await w.tick()
+        for _ in 0..<200 where repub.attempts.isEmpty { try await Task.sleep(nanoseconds: 5_000_000) }
+        XCTAssertEqual(repub.attempts.map(\.id).count, 1, "the republish lane was not reached behind 12,000 HTTP rows")
+        await released.open()
+        await w.stop()
+    }
+
     func testANewWorkerResumesTheOutboxAndSendsTheSameIds() async throws {
         let (store, pipeline) = try setUp(rules: PipelineRulesTests.rules(), messages: 2)
         let clock = ManualDeliveryClock(t0)

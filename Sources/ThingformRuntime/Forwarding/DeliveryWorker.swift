@@ -15,11 +15,7 @@ public actor DeliveryWorker {
     public typealias SinkFactory = @Sendable (_ type: String) -> ForwarderSink?
     public typealias SecretResolver = @Sendable (SecretRef) -> String?
 
-    struct Lane: Hashable {
-        var rule: String
-        var actionIndex: Int
-        var isErrorAction: Bool
-    }
+    typealias Lane = OutboxLane
 
     private let store: RuntimeStore
     private let makeSink: SinkFactory
@@ -61,23 +57,42 @@ public actor DeliveryWorker {
     }
 
     /// Starts a batch on every lane that has due rows and is not already sending. Returns at once.
+    /// Each lane reads only its own due rows, so a lane with a long backlog never hides another's.
     public func tick() {
         guard !stopped else { return }
         let now = clock.nowMillis()
-        let due: [OutboxRow]
-        do { due = try store.runtimeRead { try $0.dueOutbox(atMillis: now, limit: 10_000) } } catch { return }
-        var lanes: [Lane: [OutboxRow]] = [:]
-        var order: [Lane] = []
-        for row in due {
-            let lane = Lane(rule: row.rule, actionIndex: row.actionIndex, isErrorAction: row.isErrorAction)
-            if inFlight[lane] != nil { continue }
-            if lanes[lane] == nil { order.append(lane) }
-            if lanes[lane, default: []].count < batchSize { lanes[lane, default: []].append(row) }
+        do {
+            // The lanes of the rules, plus (now and then) whatever else the outbox holds: rows of
+            // rules deleted since, which become dead letters.
+            var lanes = knownLanes()
+            if lanes.isEmpty || lastLaneScan.map({ now - $0 >= laneScanInterval }) ?? true {
+                lastLaneScan = now
+                orphanLanes = Set(try store.runtimeRead { try $0.outboxLanes() }).subtracting(lanes)
+            }
+            lanes.formUnion(orphanLanes)
+            for lane in lanes.sorted(by: { ($0.rule, $0.actionIndex, $0.isErrorAction ? 1 : 0) < ($1.rule, $1.actionIndex, $1.isErrorAction ? 1 : 0) })
+            where inFlight[lane] == nil {
+                let batch = try store.runtimeRead { try $0.dueOutbox(lane: lane, atMillis: now, limit: batchSize) }
+                if batch.isEmpty { continue }
+                inFlight[lane] = Task { await self.send(batch, lane: lane) }
+            }
+        } catch {
+            return
         }
-        for lane in order {
-            let batch = lanes[lane]!
-            inFlight[lane] = Task { await self.send(batch, lane: lane) }
+    }
+
+    private var lastLaneScan: Int64?
+    private var orphanLanes: Set<Lane> = []
+    /// How often the whole outbox is scanned for lanes the rules do not name.
+    private let laneScanInterval: Int64 = 5000
+
+    private func knownLanes() -> Set<Lane> {
+        var lanes = Set<Lane>()
+        for rule in rules.rules.values {
+            for i in rule.actions.indices { lanes.insert(Lane(rule: rule.name, actionIndex: i, isErrorAction: false)) }
+            for i in rule.errorActions.indices { lanes.insert(Lane(rule: rule.name, actionIndex: i, isErrorAction: true)) }
         }
+        return lanes
     }
 
     /// Waits until no lane is sending.

@@ -38,6 +38,9 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         // The PostgreSQL forwarder (and later the PostgreSQL state store).
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        // The runtime's counters as a Prometheus text endpoint (/metrics on run's HTTP port).
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // libyaml's event parser (Debian's libyaml-dev): the fastest way to read 30 MB of manifests.
@@ -77,10 +80,15 @@ let package = Package(
         // the HTTP endpoints (dynamic registration).
         .target(name: "ThingformBroker", dependencies: ["ThingformRuntime", "ThingformState", "DeviceAuth", "CMosquitto",
                                                         .product(name: "Hummingbird", package: "hummingbird"),
+                                                        .product(name: "Prometheus", package: "swift-prometheus"),
+                                                        .product(name: "CoreMetrics", package: "swift-metrics"),
                                                         .product(name: "Crypto", package: "swift-crypto")]),
         // The rule engine's forwarders: one sink per type (republish, HTTP, SQLite, PostgreSQL,
         // MySQL/MariaDB, Kafka, file), behind ThingformRuntime's ForwarderSink.
         .target(name: "ThingformForwarders", dependencies: ["ThingformRuntime", "ThingformModel", "ThingformState", "CMariaDB", "CRdKafka",
+                                                            // The request signature of HTTP forwarders (one home with the apply-time handshake).
+                                                            "ThingformConnectivity",
+                                                            .product(name: "NIOSSL", package: "swift-nio-ssl"),
                                                             .product(name: "AsyncHTTPClient", package: "async-http-client"),
                                                             .product(name: "PostgresNIO", package: "postgres-nio"),
                                                             .product(name: "GRDB", package: "GRDB.swift"),
@@ -141,6 +149,7 @@ let package = Package(
                                                                  "ThingformManifest", "ThingformApply", "ThingformPlan"],
                     exclude: ["Fixtures"]),
         .testTarget(name: "ThingformForwardersTests", dependencies: ["ThingformForwarders", "ThingformRuntime", "ThingformState", "ThingformModel",
+                                                                     .product(name: "Crypto", package: "swift-crypto"),
                                                                      .product(name: "NIOCore", package: "swift-nio"),
                                                                      .product(name: "NIOPosix", package: "swift-nio"),
                                                                      .product(name: "Hummingbird", package: "hummingbird")]),

@@ -59,6 +59,20 @@ let package = Package(
             path: "Benchmarks/DeviceAuthBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "package-benchmark")]
         ),
+        .executableTarget(
+            name: "ReplayBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "package-benchmark"),
+                .product(name: "ThingformRuntime", package: "thingform"),
+                .product(name: "ThingformState", package: "thingform"),
+                .product(name: "ThingformModel", package: "thingform"),
+                .product(name: "ThingformManifest", package: "thingform"),
+                .product(name: "ThingformPlan", package: "thingform"),
+                .product(name: "ThingformApply", package: "thingform"),
+            ],
+            path: "Benchmarks/ReplayBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "package-benchmark")]
+        ),
     ],
     swiftLanguageModes: [.v5]
 )

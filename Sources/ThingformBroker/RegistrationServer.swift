@@ -3,17 +3,20 @@ import Hummingbird
 import Logging
 
 /// The runtime's HTTP edge (Hummingbird): the two dynamic-registration endpoints of spec/07 §7,
-/// `POST /register/dev` (C SDK) and `POST /device/register` (Python SDK).
+/// `POST /register/dev` (C SDK) and `POST /device/register` (Python SDK); `GET /metrics`
+/// (Prometheus text) when given the runtime's metrics.
 final class RegistrationServer: @unchecked Sendable {
     private let host: String
     private let port: Int
     private let desk: RegistrationDesk
+    private let metrics: RuntimeMetrics?
     private var task: Task<Void, Error>?
 
-    init(host: String, port: Int, desk: RegistrationDesk) {
+    init(host: String, port: Int, desk: RegistrationDesk, metrics: RuntimeMetrics? = nil) {
         self.host = host
         self.port = port
         self.desk = desk
+        self.metrics = metrics
     }
 
     /// Starts listening; returns once the port is bound, throws when it cannot be.
@@ -29,6 +32,13 @@ final class RegistrationServer: @unchecked Sendable {
             let header = { (name: String) in request.headers.first { $0.name.canonicalName == name.lowercased() }?.value ?? "" }
             return Self.json(desk.registerB(body: Array(buffer: body), timestamp: header("X-TC-Timestamp"), nonce: header("X-TC-Nonce"),
                                             signature: header("X-TC-Signature"), now: Self.now()))
+        }
+        if let metrics {
+            router.get("/metrics") { _, _ -> Response in
+                let text = try metrics.render()
+                return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8", .contentLength: "\(text.count)"],
+                                body: .init(byteBuffer: ByteBuffer(bytes: text)))
+            }
         }
         let running = DispatchSemaphore(value: 0)
         let failure = Failure()

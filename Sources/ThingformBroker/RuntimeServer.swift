@@ -43,6 +43,8 @@ public final class RuntimeServer: @unchecked Sendable {
     private var stopped = false
     private var failure: String?
     private let done = DispatchSemaphore(value: 0)
+    /// The rule engine's delivery worker, when the caller gives the sinks (set before `start`).
+    public var forwarding: RuntimeForwarding?
 
     public init(store: SQLiteStateStore, options: RuntimeOptions, log: @escaping @Sendable (String) -> Void = { _ in }) throws {
         self.store = store
@@ -75,10 +77,11 @@ public final class RuntimeServer: @unchecked Sendable {
             startPolling()
             if let httpPort = options.httpPort {
                 let desk = RegistrationDesk(store: store, registered: { [weak self] in self?.deviceRegistered() })
-                let http = RegistrationServer(host: options.listenHost, port: httpPort, desk: desk)
+                let http = RegistrationServer(host: options.listenHost, port: httpPort, desk: desk, metrics: RuntimeMetrics(store: store))
                 try http.start()
                 self.http = http
             }
+            queue.sync { forwarding?.start(store: store, rules: pipeline.world.rules, client: client) }
             return options.readyLine(httpServed: http != nil)
         } catch {
             shutdown()
@@ -115,6 +118,7 @@ public final class RuntimeServer: @unchecked Sendable {
     }
 
     private func shutdown() {
+        forwarding?.stop()
         poller?.cancel()
         poller = nil
         queue.sync {
@@ -188,7 +192,7 @@ public final class RuntimeServer: @unchecked Sendable {
     /// On the pipeline queue: re-reads the state when it moved and rewrites the directory.
     private func refresh(force: Bool) {
         do {
-            if try pipeline.refresh(force: force) { try writeDirectory() }
+            if try pipeline.refresh(force: force) { try writeDirectory(); forwarding?.update(rules: pipeline.world.rules) }
         } catch {
             log("thingform run: refreshing from the state failed: \(error)")
         }

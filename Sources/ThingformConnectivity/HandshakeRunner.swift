@@ -54,11 +54,7 @@ public struct HandshakeRunner: Sendable {
         headers.add(name: "Content-Type", value: "application/json")
         headers.add(name: "Echostr", value: echostr)
         if let token {
-            let nonce = random()
-            let timestamp = String(now())
-            headers.add(name: "Nonce", value: nonce)
-            headers.add(name: "Timestamp", value: timestamp)
-            headers.add(name: "Signature", value: RequestSigner.signature(token: token, nonce: nonce, timestamp: timestamp))
+            for h in RequestSigner.headers(token: token, nonce: random(), timestamp: String(now())) { headers.add(name: h.name, value: h.value) }
         }
         return (headers, echostr)
     }

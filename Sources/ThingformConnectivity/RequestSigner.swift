@@ -10,6 +10,12 @@ public enum RequestSigner {
         return Hex.lowercase(Insecure.SHA1.hash(data: Array(parts.joined().utf8)))
     }
 
+    /// The three headers of a signed request, in the order the seed's requests show them:
+    /// `Nonce`, `Timestamp`, `Signature`.
+    public static func headers(token: String, nonce: String, timestamp: String) -> [(name: String, value: String)] {
+        [("Nonce", nonce), ("Timestamp", timestamp), ("Signature", signature(token: token, nonce: nonce, timestamp: timestamp))]
+    }
+
     /// 16 characters of `[A-Za-z0-9]`, the length of every Nonce and Echostr in the seed.
     public static func randomToken<G: RandomNumberGenerator>(using g: inout G) -> String {
         let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")

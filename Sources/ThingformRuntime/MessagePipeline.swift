@@ -34,6 +34,8 @@ public final class MessagePipeline {
     /// Uplink payloads larger than this many bytes are refused (E-RUN-12) with a diagnostic row,
     /// before anything is parsed or stored. (mosquitto drops packets over 64 KiB before that.)
     public var payloadLimit = 16_384
+    /// The rule engine's message sequences and counters, written once per transaction.
+    var ruleState = RuleRunState()
 
     struct CachedValue {
         var json: JSON
@@ -78,12 +80,14 @@ public final class MessagePipeline {
                 if version != expectedVersion { dropCaches() }
                 let results = try inputs.map { try self.route($0, tx) }
                 try also?(tx)
+                try flushRuleState(tx)
                 expectedVersion = RuntimeVersion(external: version.external, local: version.local + 1)
                 return results
             }
         } catch {
             // The transaction rolled back: what the caches learned from it is void.
             dropCaches()
+            ruleState = RuleRunState()
             try? loadBindings()
             throw error
         }
@@ -92,6 +96,7 @@ public final class MessagePipeline {
     func dropCaches() {
         reportedCache = [:]
         pendingCache = [:]
+        ruleState.sequences = [:]
     }
 
     public func deviceConnected(productId: String, deviceName: String, clientId: String, atMillis: Int64) throws {
@@ -116,7 +121,10 @@ public final class MessagePipeline {
 
     func route(_ input: Input, _ tx: RuntimeTransaction) throws -> PipelineResult {
         switch input {
-        case let .message(m): return try route(m, tx)
+        case let .message(m):
+            var result = try route(m, tx)
+            try runRules(m, &result, tx)
+            return result
         case let .connected(pid, dn, clientId, at):
             let ref = DeviceRef(pid, dn)
             guard world.devices[ref] != nil else { return .refused(.unknownDevice, "no device \(ref)", kind: "connected") }

@@ -52,6 +52,8 @@ public struct PipelineResult: Sendable {
     public var outbound: [OutboundMessage]
     /// Diagnostics (E-MSG rows, notes).
     public var notes: [String]
+    /// The rules that matched (or failed on the data), in rule-name order.
+    public var ruleMatches: [RuleMatch] = []
 
     public init(outcome: Outcome, kind: String, device: DeviceRef?, replyCode: Int? = nil, outbound: [OutboundMessage] = [], notes: [String] = []) {
         self.outcome = outcome

@@ -45,12 +45,16 @@ public enum Replay {
 
     /// Runs every line of `text`, `batchSize` messages per transaction, handing each entry to
     /// `each` in line order as soon as its batch committed (nothing of a big file is kept).
-    public static func run(_ text: String, pipeline: MessagePipeline, batchSize: Int = 1000, each: (Entry) throws -> Void) throws {
+    /// `afterBatch` runs after each batch committed and before its entries are handed on (the
+    /// replay's forwarding: the worker sends what the batch queued).
+    public static func run(_ text: String, pipeline: MessagePipeline, batchSize: Int = 1000, afterBatch: (() throws -> Void)? = nil,
+                           each: (Entry) throws -> Void) throws {
         var pending: [(line: Int, message: InboundMessage)] = []
         pending.reserveCapacity(batchSize)
         func flush() throws {
             guard !pending.isEmpty else { return }
             let results = try pipeline.handle(pending.map { .message($0.message) })
+            try afterBatch?()
             for (p, r) in zip(pending, results) { try each(Entry(line: p.line, topic: p.message.topic, result: .success(r))) }
             pending.removeAll(keepingCapacity: true)
         }

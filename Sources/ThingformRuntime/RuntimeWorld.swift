@@ -40,6 +40,8 @@ public final class RuntimeWorld {
     public let manifestDevices: [String: [DeviceRef]]
     /// Sub-device → gateway, as Device manifests bind them (`spec.gateway`).
     public let declaredBindings: [DeviceRef: DeviceRef]
+    /// The rules (compiled) and forwarders.
+    public let rules: RuleBook
 
     public init(snapshot: Snapshot, registered: [RegisteredDevice], previous: RuntimeWorld? = nil) {
         serial = snapshot.serial
@@ -68,6 +70,7 @@ public final class RuntimeWorld {
         }
         self.products = products
         productIds = ids
+        rules = RuleBook(snapshot: snapshot, products: products.mapValues { (name: $0.name, instance: $0.instance) }, previous: previous?.rules)
 
         var devices: [DeviceRef: Device] = [:]
         var manifestDevices: [String: [DeviceRef]] = [:]

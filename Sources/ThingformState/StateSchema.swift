@@ -119,6 +119,8 @@ enum StateSchema {
         migrator.registerMigration("v5-runtime") { db in try RuntimeSchema.create(db) }
         // The runtime's place in the broker's journal and the recent report tokens: see RuntimeJournalSchema.
         migrator.registerMigration("v5b-journal") { db in try RuntimeJournalSchema.create(db) }
+        // The rule engine's outbox, dead letters, counters and message sequence: see OutboxSchema.
+        migrator.registerMigration("v6-outbox") { db in try OutboxSchema.create(db) }
         return migrator
     }
 }

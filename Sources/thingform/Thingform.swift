@@ -13,6 +13,7 @@ struct Thingform: ParsableCommand {
         version: "0.1.0",
         subcommands: [Validate.self, PlanCommand.self, Apply.self, StateCommand.self, ForceUnlock.self, ThingModelCommand.self,
                       TopicsCommand.self, BatchCommand.self, ReviewCommand.self, FenceCommand.self, AuthzCommand.self, RuleCommand.self, TestCommand.self,
-                      SchemasCommand.self, LicencesCommand.self, ReplayCommand.self, DeviceCommand.self, RunCommand.self]
+                      SchemasCommand.self, LicencesCommand.self, ReplayCommand.self, DeviceCommand.self, RunCommand.self,
+                      DeadLettersCommand.self, StatsCommand.self]
     )
 }

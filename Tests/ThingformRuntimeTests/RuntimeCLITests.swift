@@ -6,60 +6,23 @@ import XCTest
 /// `thingform replay` and `thingform device …` through the built binary, on a state file with the
 /// conformance fixture applied.
 final class RuntimeCLITests: XCTestCase {
-    var folder: URL!
-    var statePath: String { folder.appendingPathComponent("state.db").path }
-
-    static var binary: String {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        for config in ["debug", "release"] {
-            let path = root.appendingPathComponent(".build/\(config)/thingform").path
-            if FileManager.default.isExecutableFile(atPath: path) { return path }
-        }
-        return root.appendingPathComponent(".build/debug/thingform").path
-    }
+    var cli: CLIHarness!
+    var folder: URL { cli.folder }
+    var statePath: String { cli.statePath }
 
     override func setUpWithError() throws {
-        folder = FileManager.default.temporaryDirectory.appendingPathComponent("thingform-runtime-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        cli = try CLIHarness()
         _ = try RuntimeFixture.store(path: statePath)
     }
 
-    override func tearDown() { try? FileManager.default.removeItem(at: folder) }
+    override func tearDown() { cli.remove() }
 
-    struct Output { var status: Int32; var stdout: String; var stderr: String }
+    typealias Output = CLIHarness.Output
 
-    func start(_ args: [String], environment: [String: String] = [:]) throws -> (Process, Pipe, Pipe) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: Self.binary)
-        p.arguments = args + ["--state", statePath]
-        p.currentDirectoryURL = folder
-        var env = ProcessInfo.processInfo.environment
-        env["NO_COLOR"] = "1"
-        for (k, v) in environment { env[k] = v }
-        p.environment = env
-        p.standardInput = FileHandle.nullDevice
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        return (p, out, err)
-    }
-
-    func finish(_ started: (Process, Pipe, Pipe)) -> Output {
-        let (p, out, err) = started
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return Output(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
-    }
-
-    func run(_ args: [String], environment: [String: String] = [:]) throws -> Output { finish(try start(args, environment: environment)) }
-
-    func write(_ name: String, _ lines: [String]) throws -> String {
-        let path = folder.appendingPathComponent(name).path
-        try (lines.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
-        return path
-    }
+    func start(_ args: [String], environment: [String: String] = [:]) throws -> (Process, Pipe, Pipe) { try cli.start(args, environment: environment) }
+    func finish(_ started: (Process, Pipe, Pipe)) -> Output { cli.finish(started) }
+    func run(_ args: [String], environment: [String: String] = [:]) throws -> Output { try cli.run(args, environment: environment) }
+    func write(_ name: String, _ lines: [String]) throws -> String { try cli.write(name, lines) }
 
     static func line(_ topic: String, _ payload: String, at: Int64, client: String = "ABCDEFGHIJdev001") -> String {
         JSON.object([.init("topic", .string(topic)), .init("payload", .string(payload)), .init("clientId", .string(client)),
@@ -92,7 +55,7 @@ final class RuntimeCLITests: XCTestCase {
         XCTAssertTrue(out.stdout.contains(#"-> $sys/operation/result/ABCDEFGHIJ/dev001 {"type":"get","time":1700000002,"ntptime1":1700000002500,"ntptime2":1700000002500}"#), out.stdout)
         XCTAssertTrue(out.stdout.contains(#"{"method":"get_status_reply","clientToken":"ABCDEFGHIJ-2","code":0,"status":"success","data":{"reported":{"power_switch":1,"brightness":42}}}"#), out.stdout)
         XCTAssertTrue(out.stdout.contains("line 7: thing $thing/up/property/ABCDEFGHIJ/dev999 rejected E-RUN-02"), out.stdout)
-        XCTAssertTrue(out.stderr.contains("replay: 5 messages: 3 accepted, 2 rejected, 0 logged; 1 malformed line skipped"), out.stderr)
+        XCTAssertTrue(out.stderr.contains("replay: 5 messages: 3 accepted, 2 rejected, 0 logged; 0 rule matches; 1 malformed line skipped"), out.stderr)
 
         let shadow = try run(["device", "shadow", "smart-light/dev001", "--format", "json"])
         XCTAssertEqual(shadow.status, 0, shadow.stderr)

@@ -104,16 +104,9 @@ enum RuntimeFixture {
     static let secrets = ["dev001": "AAECAwQFBgcICQoLDA0ODw==", "light01": "c2VjcmV0LXN1Yi1kZXZpY2U="]
 
     /// A state with the fixture applied: in memory, or at `path`.
-    static func store(path: String? = nil) throws -> SQLiteStateStore {
+    static func store(path: String? = nil, extra: String = "") throws -> SQLiteStateStore {
         let store = try path.map { try SQLiteStateStore(path: $0) } ?? SQLiteStateStore.inMemory()
-        var d = Diagnostics()
-        let (resources, _) = ManifestLoader.load(text: manifests, file: "fixture.yaml", into: &d)
-        let (desired, v) = Validator.validate(resources)
-        d.append(contentsOf: v)
-        XCTAssertFalse(d.hasErrors, d.errors.map(\.description).joined(separator: "\n"))
-        let plan = Planner().plan(desired: desired, snapshot: try store.snapshot())
-        XCTAssertFalse(plan.hasErrors, plan.errors.map(\.description).joined(separator: "\n"))
-        _ = try Applier().apply(plan, to: store)
+        try reapply(store, extra: extra)
         let snapshot = try store.snapshot()
         var pinned: [StoredResource] = []
         for (address, var r) in snapshot.resources {
@@ -122,5 +115,18 @@ enum RuntimeFixture {
         }
         _ = try store.write(StateWrite(upserts: pinned, summary: ApplySummary(changed: pinned.count)), expectedSerial: snapshot.serial, operation: "pin fixture ids")
         return store
+    }
+
+    /// Applies the fixture plus `extra` again to a store made by `store(extra:)` (an apply while the
+    /// runtime runs: rules enabled, disabled or changed). The pinned ids stay.
+    static func reapply(_ store: SQLiteStateStore, extra: String) throws {
+        var d = Diagnostics()
+        let (resources, _) = ManifestLoader.load(text: manifests + (extra.isEmpty ? "" : "---\n" + extra), file: "fixture.yaml", into: &d)
+        let (desired, v) = Validator.validate(resources)
+        d.append(contentsOf: v)
+        XCTAssertFalse(d.hasErrors, d.errors.map(\.description).joined(separator: "\n"))
+        let plan = Planner().plan(desired: desired, snapshot: try store.snapshot())
+        XCTAssertFalse(plan.hasErrors, plan.errors.map(\.description).joined(separator: "\n"))
+        _ = try Applier().apply(plan, to: store)
     }
 }

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import ThingformBroker
+import ThingformConnectivity
+import ThingformForwarders
 import ThingformState
 
 struct RunCommand: ParsableCommand {
@@ -11,7 +13,9 @@ struct RunCommand: ParsableCommand {
         Starts Debian's mosquitto with thingform's auth/ACL plugin (its configuration and log in the run folder, \
         .thingform/run next to the state by default), joins it as the admin client and serves the thing-model \
         protocol against the reconciled state: shadows, logs and device states go to the state store's runtime \
-        tables. An apply made while it runs takes effect within a second (deleted devices are disconnected). \
+        tables; accepted messages go through the enabled rules and their forwarders (see `thingform deadletters` \
+        and `thingform stats`; GET /metrics on the HTTP port). An apply made while it runs takes effect within a second \
+        (deleted devices are disconnected; rules enabled, disabled or changed). \
         Prints one line when devices can connect; SIGINT or SIGTERM stop everything. A second run on the same \
         state fails (E-RUN-07) naming the first. The plugin is found next to this executable (swift build \
         --product thingform-mosquitto-auth) or at $THINGFORM_MOSQUITTO_PLUGIN.
@@ -40,6 +44,8 @@ struct RunCommand: ParsableCommand {
         let server: RuntimeServer
         do {
             server = try RuntimeServer(store: store, options: options, log: { printError($0) })
+            let secrets = SecretReader()
+            server.forwarding = RuntimeForwarding(sinks: { ForwarderSinks.make(type: $0, publisher: $1) }, secrets: { secrets.read($0) })
         } catch {
             throw CLIError("Error: \(error)")
         }

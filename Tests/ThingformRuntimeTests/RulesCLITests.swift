@@ -1,0 +1,92 @@
+import Foundation
+import ThingformModel
+import ThingformState
+import XCTest
+
+/// `thingform replay` with rules and forwarders, `deadletters`, `stats`, through the built binary.
+final class RulesCLITests: XCTestCase {
+    var cli: CLIHarness!
+
+    override func setUpWithError() throws { cli = try CLIHarness() }
+    override func tearDown() { cli.remove() }
+
+    let up = "$thing/up/property/ABCDEFGHIJ/dev001"
+    var recording: [String] {
+        [RuntimeCLITests.line(up, #"{"method":"report","clientToken":"a","params":{"brightness":50}}"#, at: 1_700_000_000_000),
+         RuntimeCLITests.line(up, #"{"method":"report","clientToken":"b","params":{"brightness":30}}"#, at: 1_700_000_001_000),
+         RuntimeCLITests.line(up, #"{"method":"report","clientToken":"c","params":{"brightness":500}}"#, at: 1_700_000_002_000)]
+    }
+
+    func testDryRunJSONLShowsEachMatchWithWhatEachActionWouldSendAndIsDeterministic() throws {
+        _ = try RuntimeFixture.store(path: cli.statePath, extra: PipelineRulesTests.rules())
+        let copy = cli.folder.appendingPathComponent("copy.db").path
+        try FileManager.default.copyItem(atPath: cli.statePath, toPath: copy)
+        let file = try cli.write("r.jsonl", recording)
+        let out = try cli.run(["replay", file, "--format", "jsonl", "--dry-run-forwarders"])
+        XCTAssertEqual(out.status, 0, out.stderr)
+        let objects = out.stdout.split(separator: "\n").compactMap { JSON.parse(String($0)) }
+        let matches = objects.filter { $0["rule"] != nil }
+        XCTAssertEqual(matches.count, 1, out.stdout)
+        let m = matches[0]
+        XCTAssertEqual(m["line"], .int(1))
+        XCTAssertEqual(m["output"], JSON.parse(#"{"b":50}"#))
+        let actions = m["actions"]?.arrayValue ?? []
+        XCTAssertEqual(actions.map { $0["type"]?.stringValue }, ["http", "republish"])
+        XCTAssertEqual(actions.map { $0["status"]?.stringValue }, ["dry-run", "dry-run"])
+        XCTAssertEqual(actions[0]["wouldSend"]?["body"]?["payload"], JSON.parse(#"{"b":50}"#))
+        XCTAssertEqual(actions[0]["wouldSend"]?["body"]?["timestamp"], .number("1700000000"))
+        XCTAssertEqual(actions[1]["wouldSend"]?["topic"], .string("ABCDEFGHIJ/dev001/bright"))
+        XCTAssertEqual(actions[1]["wouldSend"]?["payload"], .string(#"{"b":50}"#))
+        // The rejected message has its object with line and code.
+        XCTAssertEqual(objects.first { $0["line"] == .int(3) }?["code"], .string("E-MSG-07"))
+        XCTAssertTrue(out.stderr.contains("1 rule matches"), out.stderr)
+
+        // The same file on the same state prints the same.
+        let again = try cli.run(["replay", file, "--format", "jsonl", "--dry-run-forwarders", "--state", copy])
+        XCTAssertEqual(again.stdout, out.stdout)
+
+        let stats = try cli.run(["stats", "--format", "json"])
+        XCTAssertEqual(stats.status, 0, stats.stderr)
+        let counters = JSON.parse(stats.stdout)?["counters"]?.arrayValue ?? []
+        func value(_ metric: String, _ target: String = "") -> JSON? {
+            counters.first { $0["metric"]?.stringValue == metric && $0["target"]?.stringValue == target }?["value"]
+        }
+        XCTAssertEqual(value("upstream"), .number("3"))
+        XCTAssertEqual(value("ruleHits"), .number("1"))
+        XCTAssertEqual(value("forwards", "hook"), .number("1"))
+        XCTAssertEqual(value("forwards", "republish"), .number("1"))
+        XCTAssertEqual(JSON.parse(stats.stdout)?["outbox"], .int(0))
+    }
+
+    func testARepublishWithoutABrokerIsADeadLetterToListRetryAndPurge() throws {
+        _ = try RuntimeFixture.store(path: cli.statePath, extra: PipelineRulesTests.rules(errorAction: false, http: false))
+        let out = try cli.run(["replay", try cli.write("r.jsonl", [recording[0]])])
+        XCTAssertEqual(out.status, 0, out.stderr)
+        XCTAssertTrue(out.stdout.contains("  rule bright matched (seq 1): {\"b\":50}\n    -> republish: dead E-FWD-RT-03 FAIL, not attempted"), out.stdout)
+
+        let list = try cli.run(["deadletters", "list", "--format", "json"])
+        XCTAssertEqual(list.status, 0, list.stderr)
+        let letters = JSON.parse(list.stdout)?.arrayValue ?? []
+        XCTAssertEqual(letters.count, 1)
+        XCTAssertEqual(letters.first?["errcode"], .string("E-FWD-RT-03"))
+        XCTAssertEqual(letters.first?["output"], JSON.parse(#"{"b":50}"#))
+        let id = letters.first?["id"]?.compact ?? ""
+
+        let unknown = try cli.run(["deadletters", "retry", "--id", "999"])
+        XCTAssertEqual(unknown.status, 1)
+        XCTAssertTrue(unknown.stderr.contains("E-FWD-RT-04 no dead letter has id 999"), unknown.stderr)
+
+        let retry = try cli.run(["deadletters", "retry", "--id", id])
+        XCTAssertEqual(retry.stdout, "1 dead letter queued again.\n", retry.stderr)
+        let store = try SQLiteStateStore(path: cli.statePath)
+        XCTAssertEqual(try store.runtimeRead { try $0.outboxRow(Int64(id)!) }?.attempts, 0)
+        // The next replay's worker tries it again: dead again (still no broker), same id.
+        _ = try cli.run(["replay", try cli.write("empty.jsonl", [recording[1]])])
+        let text = try cli.run(["deadletters", "list"])
+        XCTAssertTrue(text.stdout.hasPrefix("\(id)\tbright actions[0] republish\tABCDEFGHIJ/dev001 seq 1\t0 attempts\tE-FWD-RT-03"), text.stdout)
+
+        let purge = try cli.run(["deadletters", "purge"])
+        XCTAssertEqual(purge.stdout, "1 dead letter purged.\n")
+        XCTAssertEqual(try cli.run(["deadletters", "list"]).stdout, "No dead letters.\n")
+    }
+}

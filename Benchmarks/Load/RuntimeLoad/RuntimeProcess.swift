@@ -93,6 +93,15 @@ enum ProcessFigures {
         return (u + s) / Double(sysconf(Int32(_SC_CLK_TCK)))
     }
 
+    /// Bytes a process has caused to be written to storage so far (/proc/PID/io `write_bytes`).
+    static func writtenBytes(_ pid: Int32) -> Double? {
+        guard let text = try? String(contentsOfFile: "/proc/\(pid)/io", encoding: .utf8) else { return nil }
+        for line in text.split(separator: "\n") where line.hasPrefix("write_bytes:") {
+            return Double(line.dropFirst("write_bytes:".count).trimmingCharacters(in: .whitespaces))
+        }
+        return nil
+    }
+
     /// A port nothing listens on now (bound to 0, then released).
     static func freePort() throws -> Int {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
@@ -109,11 +118,18 @@ enum ProcessFigures {
         return Int(UInt16(bigEndian: addr.sin_port))
     }
 
-    /// Raises the open-file limit to its hard limit (inherited by `thingform run` and mosquitto).
-    static func raiseFileLimit() -> Int {
+    /// Raises the open-file limit to `wanted` (the hard limit too when allowed, as root), else
+    /// to the hard limit; returns the limit now. `thingform run` and mosquitto inherit it.
+    static func raiseFileLimit(to wanted: Int) -> Int {
         var limit = rlimit()
         getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
-        limit.rlim_cur = limit.rlim_max
+        if limit.rlim_max < rlim_t(wanted) {
+            var higher = limit
+            higher.rlim_max = rlim_t(wanted)
+            higher.rlim_cur = rlim_t(wanted)
+            if setrlimit(Int32(RLIMIT_NOFILE.rawValue), &higher) == 0 { return wanted }
+        }
+        limit.rlim_cur = min(limit.rlim_max, max(limit.rlim_cur, rlim_t(wanted)))
         setrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
         getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
         return Int(limit.rlim_cur)

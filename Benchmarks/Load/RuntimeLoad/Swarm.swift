@@ -27,7 +27,7 @@ final class LoadDevice {
 }
 
 /// A device's login, computed from the secret the runtime's directory holds (DevicePassword's rule).
-struct DeviceCredentials: Sendable {
+struct DeviceCredentials: Sendable, Codable {
     var productId: String
     var deviceName: String
     var clientId: String { productId + deviceName }

@@ -10,7 +10,8 @@ import Glibc
 // from the state store's property history), the p99 report→reply latency, and peak memory.
 //
 //   RuntimeLoad --thingform PATH [--devices 10000] [--products 10] [--rate 10000] [--seconds 30]
-//               [--qos 1] [--workers 2] [--keep]
+//               [--qos 1] [--shards 2] [--keep]
+// The devices are driven by --shards child processes of this program (see Shard.swift).
 
 struct Arguments {
     var thingform = ""
@@ -19,8 +20,11 @@ struct Arguments {
     var rate = 10_000.0
     var seconds = 30.0
     var qos: Int32 = 1
-    var workers = 2
+    var shards = 2
     var keep = false
+    /// Set in a shard process: its credentials file and the broker's port.
+    var shardFile: String?
+    var port: Int32 = 0
 
     init(_ args: [String]) throws {
         var i = 0
@@ -37,12 +41,15 @@ struct Arguments {
             case "--rate": rate = Double(try value()) ?? rate
             case "--seconds": seconds = Double(try value()) ?? seconds
             case "--qos": qos = Int32(try value()) ?? qos
-            case "--workers": workers = max(1, Int(try value()) ?? workers)
+            case "--shards": shards = max(1, Int(try value()) ?? shards)
+            case "--shard": shardFile = try value()
+            case "--port": port = Int32(try value()) ?? port
             case "--keep": keep = true
             default: throw LoadError("unknown argument \(args[i]) (see the comment at the top of RuntimeLoad/main.swift)")
             }
             i += 1
         }
+        guard shardFile == nil else { return }
         guard !thingform.isEmpty else { throw LoadError("--thingform PATH (a release build of the CLI, the plugin beside it) is required") }
         guard devices % products == 0, devices / products <= 10_000 else {
             throw LoadError("--devices must be a multiple of --products, at most 10,000 per product (one batch)")
@@ -62,17 +69,12 @@ func percentile(_ sorted: [UInt32], _ p: Double) -> Double {
 }
 
 func runLoad(_ a: Arguments) throws -> Int32 {
-    let files = ProcessFigures.raiseFileLimit()
-    guard files >= a.devices + 256 else {
-        throw LoadError("the open-file limit is \(files): \(a.devices) devices need \(a.devices + 256) (raise the hard limit: ulimit -Hn)")
-    }
-    mosquitto_lib_init()
-    defer { mosquitto_lib_cleanup() }
-
     var template = Array("/tmp/thingform-load.XXXXXX".utf8CString)
     guard let made = mkdtemp(&template) else { throw LoadError("cannot create a scratch folder in /tmp") }
     let folder = URL(fileURLWithPath: String(cString: made))
     defer { if !a.keep { try? FileManager.default.removeItem(at: folder) } else { say("kept \(folder.path)") } }
+    // mosquitto (a child of `thingform run`) holds a descriptor per device.
+    _ = ProcessFigures.raiseFileLimit(to: a.devices + 1_024)
 
     let deployment = Deployment(folder: folder, thingform: a.thingform)
     let clock = ContinuousClock()
@@ -86,53 +88,49 @@ func runLoad(_ a: Arguments) throws -> Int32 {
     let credentials = try deployment.credentials()
     guard credentials.count == a.devices else { throw LoadError("the runtime's directory lists \(credentials.count) devices, not \(a.devices)") }
 
-    let plan = LoadPlan(host: "127.0.0.1", port: Int32(runtime.port), reportsPerSecond: a.rate / Double(a.workers),
-                        seconds: a.seconds, qos: a.qos, connectWindow: max(1, 100 / a.workers))
-    let started = clock.now
-    let workers = (0..<a.workers).map { w in
-        Worker(credentials: stride(from: w, to: credentials.count, by: a.workers).map { credentials[$0] }, plan: plan, started: started)
-    }
-    func inParallel(_ body: @escaping @Sendable (Worker) -> Void) {
-        let group = DispatchGroup()
-        for w in workers {
-            group.enter()
-            Thread.detachNewThread { body(w); group.leave() }
-        }
-        group.wait()
-    }
-
-    say("connecting \(a.devices) devices to \(runtime.port)")
+    // 3 descriptors a device, under the usual hard limit of 20,000 per process.
+    let shards = max(a.shards, a.devices * 3 / 18_000 + 1)
+    say("connecting \(a.devices) devices to \(runtime.port) from \(shards) processes")
     let connectStart = clock.now
-    inParallel { $0.connectAll(timeout: .seconds(180)) }
-    let connectTime = seconds(clock.now - connectStart)
-    let subscribed = workers.reduce(0) { $0 + $1.subscribedCount }
-    let failures = workers.flatMap(\.connectFailures)
-    guard subscribed == a.devices else {
-        throw LoadError("\(subscribed) of \(a.devices) devices connected and subscribed; first problems: \(failures.prefix(5))")
+    var processes: [ShardProcess] = []
+    defer { processes.forEach { $0.stop() } }
+    for s in 0..<shards {
+        let share = stride(from: s, to: credentials.count, by: shards).map { credentials[$0] }
+        processes.append(try ShardProcess(credentials: share, file: folder.appendingPathComponent("shard-\(s).json"), port: runtime.port,
+                                          rate: a.rate / Double(shards), seconds: a.seconds, qos: a.qos))
     }
+    var subscribed = 0
+    for p in processes {
+        guard let line = p.line(), line.hasPrefix("connected "), let n = Int(line.dropFirst(10)) else { throw LoadError("a shard failed while connecting") }
+        subscribed += n
+    }
+    let connectTime = seconds(clock.now - connectStart)
 
-    let cpu = { [runtime.pid, runtime.brokerPid ?? 0, getpid()].map { ProcessFigures.cpuSeconds($0) ?? .nan } }
+    guard subscribed == a.devices else { throw LoadError("\(subscribed) of \(a.devices) devices connected and subscribed") }
+    let cpu = { [runtime.pid, runtime.brokerPid ?? 0].map { ProcessFigures.cpuSeconds($0) ?? .nan } }
     let cpuBefore = cpu()
+    let writtenBefore = ProcessFigures.writtenBytes(runtime.pid) ?? .nan
     let loadStartMillis = Int64(Date().timeIntervalSince1970 * 1000)
     say("reporting at \(Int(a.rate))/s for \(Int(a.seconds)) s (QoS \(a.qos))")
     let loadStart = clock.now
-    inParallel { $0.report(drain: .seconds(60)) }
+    processes.forEach { $0.go() }
+    let results = try processes.map { try $0.result() }
     let loadTime = seconds(clock.now - loadStart)
     let cpuAfter = cpu()
+    let written = (ProcessFigures.writtenBytes(runtime.pid) ?? .nan) - writtenBefore
     let runPeak = ProcessFigures.statusMiB(runtime.pid, "VmHWM") ?? .nan
     let brokerPeak = runtime.brokerPid.flatMap { ProcessFigures.statusMiB($0, "VmHWM") } ?? .nan
     runtime.stop()
 
-    let sent = workers.reduce(0) { $0 + $1.sent }
-    let replies = workers.reduce(0) { $0 + $1.replies }
-    let badReplies = workers.reduce(0) { $0 + $1.badReplies }
-    let lost = workers.reduce(0) { $0 + $1.lostConnections }
-    let latencies = workers.flatMap(\.latenciesMicros).sorted()
+    let sent = results.reduce(0) { $0 + $1.sent }
+    let replies = results.reduce(0) { $0 + $1.replies }
+    let badReplies = results.reduce(0) { $0 + $1.badReplies }
+    let lost = results.reduce(0) { $0 + $1.lost }
+    let latencies = results.flatMap(\.latenciesMicros).sorted()
     let stored = try StoredReports.read(statePath: deployment.statePath, sinceMillis: loadStartMillis)
     let storedReports = stored.rows / 5
     let storeSpan = Double(stored.lastMillis - stored.firstMillis) / 1000
     let cpuUsed = zip(cpuAfter, cpuBefore).map { $0 - $1 }
-    workers.forEach { $0.close() }
 
     func f(_ x: Double, _ digits: Int = 0) -> String { x.isNaN ? "n/a" : String(format: "%.\(digits)f", x) }
     let rows: [(String, String)] = [
@@ -140,21 +138,29 @@ func runLoad(_ a: Arguments) throws -> Int32 {
         ("connection rate", "\(f(Double(a.devices) / connectTime)) connects/s (\(a.devices) CONNECT+SUBSCRIBE in \(f(connectTime, 1)) s)"),
         ("offered reports", "\(sent) in \(f(a.seconds)) s = \(f(Double(sent) / a.seconds)) reports/s (target \(f(a.rate)))"),
         ("replies (code 0)", "\(replies) (+\(badReplies) with an error code), \(lost) send errors or lost connections"),
-        ("stored (history)", "\(storedReports) reports (\(stored.rows) property rows) = \(f(Double(storedReports) / max(storeSpan, 0.001))) reports/s over \(f(storeSpan, 1)) s of receive times"),
+        // Replies are sent after their transaction commits, and the load ends with the last reply:
+        // reports stored per second of the whole load, not of the runtime's receive times.
+        ("stored (history)", "\(storedReports) reports (\(stored.rows) property rows) in \(f(loadTime, 1)) s to the last reply = \(f(Double(storedReports) / loadTime)) reports/s stored"),
+        ("received by run", "\(f(Double(storedReports) / max(storeSpan, 0.001))) reports/s (receive times span \(f(storeSpan, 1)) s)"),
         ("all stored", storedReports == sent ? "yes" : "NO: \(sent - storedReports) of \(sent) missing"),
         ("report→reply latency", "p50 \(f(percentile(latencies, 0.50), 1)) ms, p99 \(f(percentile(latencies, 0.99), 1)) ms, max \(f(percentile(latencies, 1.0), 1)) ms"),
         ("peak memory (VmHWM)", "thingform run \(f(runPeak)) MiB, mosquitto \(f(brokerPeak)) MiB"),
-        ("CPU during load", "run \(f(cpuUsed[0], 1)) s, mosquitto \(f(cpuUsed[1], 1)) s, generator \(f(cpuUsed[2], 1)) s of \(f(loadTime, 1)) s wall"),
+        ("state written by run", "\(f(written / 1_048_576)) MiB = \(f(written / Double(max(storedReports, 1)) / 1024, 1)) KiB per report (SQLite WAL and checkpoints)"),
+        ("CPU during load", "run \(f(cpuUsed[0], 1)) s, mosquitto \(f(cpuUsed[1], 1)) s, generator \(f(results.reduce(0) { $0 + $1.cpuSeconds }, 1)) s (\(processes.count) processes) of \(f(loadTime, 1)) s wall"),
     ]
     let width = rows.map(\.0.count).max()!
     print("\nRuntimeLoad: \(a.devices) devices through mosquitto to `thingform run` (one 5-property report each per \(f(Double(a.devices) / a.rate, 1)) s)")
     for (k, v) in rows { print("  " + k.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + v) }
-    if let bad = workers.compactMap(\.firstBadReply).first { print("  first reply with an error: \(bad)") }
+    if let bad = results.compactMap(\.firstBadReply).first { print("  first reply with an error: \(bad)") }
     return storedReports == sent && sent > 0 ? 0 : 1
 }
 
 do {
-    exit(try runLoad(Arguments(Array(CommandLine.arguments.dropFirst()))))
+    let a = try Arguments(Array(CommandLine.arguments.dropFirst()))
+    if let file = a.shardFile {
+        exit(try Shard.serve(file: file, port: a.port, rate: a.rate, seconds: a.seconds, qos: a.qos))
+    }
+    exit(try runLoad(a))
 } catch {
     say("\(error)")
     exit(2)

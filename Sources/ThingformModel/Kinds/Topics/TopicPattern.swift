@@ -35,7 +35,8 @@ struct TopicPattern: Sendable, Equatable {
         var literal: [UInt8] = []
         var i = 0
         scan: while i < level.count {
-            for p in placeholders where level.count - i >= p.count && level[i..<(i + p.count)].elementsEqual(p) {
+            // Both placeholders start with `$`: only there is it worth comparing.
+            for p in placeholders where level[i] == UInt8(ascii: "$") && level.count - i >= p.count && level[i..<(i + p.count)].elementsEqual(p) {
                 if !literal.isEmpty { out.append(.bytes(literal)); literal = [] }
                 out.append(.deviceName)
                 i += p.count

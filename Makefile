@@ -72,9 +72,19 @@ fuzz: deps
 	THINGFORM_FUZZ_SECONDS=$(FUZZ_SECONDS) $(if $(FUZZ_SEED),THINGFORM_FUZZ_SEED=$(FUZZ_SEED)) \
 	  swift test --skip-build --disable-swift-testing --filter 'ManifestFuzzTests|PlanFileFuzzTests'
 
-## bench: the package-benchmark suites (release builds): no-change plan and full apply of 10,000 products.
+## bench: the package-benchmark suites (release builds): no-change plan and full apply of 10,000
+## products, the ACL and CONNECT checks; then RuntimeLoad: BENCH_DEVICES devices on libmosquitto
+## connect through mosquitto to a release `thingform run` and report at BENCH_RATE reports/s for
+## BENCH_SECONDS s (connection rate, reports stored per second, p99 report→reply, peak memory).
+BENCH_DEVICES ?= 10000
+BENCH_RATE ?= 10000
+BENCH_SECONDS ?= 30
 bench: deps
 	cd Benchmarks && swift package --disable-sandbox benchmark
+	cd Benchmarks && swift build -c release --product thingform && swift build -c release --product thingform-mosquitto-auth \
+	  && swift build -c release --product RuntimeLoad
+	Benchmarks/.build/release/RuntimeLoad --thingform Benchmarks/.build/release/thingform \
+	  --devices $(BENCH_DEVICES) --rate $(BENCH_RATE) --seconds $(BENCH_SECONDS)
 
 ## schemas: regenerate the manifests' JSON Schemas under schemas/ (a test fails when they drift).
 schemas: deps

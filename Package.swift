@@ -131,7 +131,7 @@ let package = Package(
         .testTarget(name: "GeofenceTests", dependencies: ["Geofence", "SeededRandom"]),
         .testTarget(name: "CAMTests", dependencies: ["CAM", "SeededRandom"]),
         .testTarget(name: "ThingMessagesTests", dependencies: ["ThingMessages", "SeededRandom", "ThingformManifest"]),
-        .testTarget(name: "ThingformModelTests", dependencies: ["ThingformModel", "ThingformManifest"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "ThingformModelTests", dependencies: ["ThingformModel", "SeededRandom", "ThingformManifest"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ThingformManifestTests", dependencies: ["ThingformManifest"]),
         .testTarget(name: "ThingformStateTests", dependencies: ["ThingformState"]),
         .testTarget(name: "ThingformPlanTests", dependencies: ["ThingformPlan", "SeededRandom", "ThingformManifest"]),

@@ -9,6 +9,7 @@ let package = Package(
     dependencies: [
         .package(name: "thingform", path: ".."),
         .package(url: "https://github.com/ordo-one/package-benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         .executableTarget(
@@ -72,6 +73,18 @@ let package = Package(
             ],
             path: "Benchmarks/ReplayBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "package-benchmark")]
+        ),
+        // `make bench`'s end-to-end figure: 10,000 devices on libmosquitto against `thingform run`.
+        .systemLibrary(name: "CMosquittoClient", path: "Load/CMosquittoClient", pkgConfig: "libmosquitto", providers: [.apt(["libmosquitto-dev"])]),
+        .executableTarget(
+            name: "RuntimeLoad",
+            dependencies: [
+                "CMosquittoClient",
+                .product(name: "DeviceAuth", package: "thingform"),
+                .product(name: "ThingformFixtures", package: "thingform"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            path: "Load/RuntimeLoad"
         ),
     ],
     swiftLanguageModes: [.v5]

@@ -34,6 +34,11 @@ public struct BrokerConfiguration: Sendable, Equatable {
     public var pskHint = "thingform"
     /// Larger packets make mosquitto drop the client (spec/07 §1.7: the SDKs' own buffers are 2 KiB).
     public var maxPacketSize = 65_536
+    /// QoS 1 messages mosquitto holds for one client that is behind. The runtime's one session
+    /// receives every device's uplink: with mosquitto's default (1,000) a burst of reports it has
+    /// not acknowledged yet is dropped ("Outgoing messages are being dropped"), measured at 10,000
+    /// reports/s by `make bench`. 0 would be unlimited; this bound is about a minute of that load.
+    public var maxQueuedMessages = 1_000_000
 
     public init(listenHost: String = "127.0.0.1", mqttPort: Int, mqttsPort: Int?, runDirectory: URL, plugin: Plugin?) {
         self.listenHost = listenHost
@@ -68,6 +73,7 @@ public struct BrokerConfiguration: Sendable, Equatable {
             // A reply is one small packet: without this, Nagle's algorithm and the device's delayed
             // ACK hold it back for tens of milliseconds.
             "set_tcp_nodelay true",
+            "max_queued_messages \(maxQueuedMessages)",
         ]
         if let plugin {
             lines += [

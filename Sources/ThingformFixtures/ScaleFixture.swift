@@ -20,7 +20,7 @@ public enum ScaleFixture {
 
     /// The public instance `pub` with `codes` non-Bluetooth device codes (each device takes one,
     /// spec/02 §4.2).
-    static func instance(codes: Int) -> String {
+    public static func instance(codes: Int) -> String {
         """
         apiVersion: thingform/v1
         kind: Instance

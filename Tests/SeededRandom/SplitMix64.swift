@@ -12,4 +12,6 @@ public struct SplitMix64: RandomNumberGenerator, Sendable {
     }
     public mutating func double(_ range: ClosedRange<Double>) -> Double { Double.random(in: range, using: &self) }
     public mutating func int(_ range: ClosedRange<Int>) -> Int { Int.random(in: range, using: &self) }
+    public mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
+    public mutating func pick<T>(_ xs: [T]) -> T { xs[below(xs.count)] }
 }

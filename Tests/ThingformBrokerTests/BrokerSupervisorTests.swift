@@ -27,6 +27,7 @@ final class BrokerSupervisorTests: XCTestCase {
         let lines = configuration.render().split(separator: "\n").map(String.init)
         for expected in ["per_listener_settings false", "allow_anonymous false", "persistence false", "user root",
                          "log_dest file /srv/state/run/mosquitto.log", "max_packet_size 65536",
+                         "max_queued_messages 1000000",
                          "plugin /opt/libthingform-mosquitto-auth.so",
                          "plugin_opt_directory /srv/state/run/directory.json",
                          "plugin_opt_admin_client_prefix thingform-", "plugin_opt_journal /srv/state/run/journal", "set_tcp_nodelay true",

@@ -73,14 +73,20 @@ let benchmarks: @Sendable () -> Void = {
         benchmark.stopMeasurement()
     }
 
-    Benchmark("authenticate (HMAC-SHA1 password), 10,000 devices",
-              configuration: .init(scalingFactor: .one, maxIterations: 20_000)) { benchmark in
+    // One iteration = 1,000 CONNECTs, time per CONNECT. The authenticator and the password are
+    // built before the measurement (an earlier version measured the authenticator's build too).
+    Benchmark("authenticate (HMAC-SHA1 password), 10,000 devices") { benchmark in
         let auth = DeviceAuthenticator(directory: directory)
         let c = pid(3) + dn(517), u = c + ";21010406;a1B2c;9223372036854775807"
         let password = DevicePassword.sign(username: u, secret: secret)!
+        guard case .device = auth.authenticate(clientId: c, username: u, password: password, now: 1_700_000_000) else {
+            preconditionFailure("the benchmark's device must be accepted")
+        }
+        benchmark.startMeasurement()
         for _ in benchmark.scaledIterations {
             blackHole(auth.authenticate(clientId: c, username: u, password: password, now: 1_700_000_000))
         }
+        benchmark.stopMeasurement()
     }
 
     Benchmark("authenticator build (directory reload), 10,000 devices",

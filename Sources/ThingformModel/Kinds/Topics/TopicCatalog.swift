@@ -86,7 +86,11 @@ public struct TopicCatalog: Sendable, Equatable {
     }
 
     public var productId: String
-    public var entries: [Entry]
+    public var entries: [Entry] {
+        didSet { patterns = entries.map { TopicPattern($0.pattern) } }
+    }
+    /// `entries`' patterns split into levels, built with them (the ACL check's hot path).
+    private(set) var patterns: [TopicPattern] = []
 
     public init(productId: String, dataProtocol: String = "thingModel", instanceType: String = "enterprise",
                 deviceType: String = "device", customTopics: [Custom] = [], includeDefaults: Bool = true, sdk: Bool = true) {
@@ -159,6 +163,7 @@ public struct TopicCatalog: Sendable, Equatable {
             }
         }
         entries = out
+        patterns = out.map { TopicPattern($0.pattern) }
     }
 
     public func entries(_ c: TopicClass) -> [Entry] { entries.filter { $0.topicClass == c } }
@@ -172,9 +177,7 @@ public struct TopicCatalog: Sendable, Equatable {
     /// subscribe). `${deviceName}` binds to the device's own name only. Matching is
     /// case-sensitive; `#` is never granted; a published topic may not contain `+` or `#`.
     public func authorize(topic: String, deviceName: String, action: Action, qos: Int = 0) -> Decision {
-        let allowedEntry = TopicCatalog.validDeviceName(deviceName) && TopicCatalog.wellFormed(topic, action)
-            ? entries.first { $0.allows(action) && TopicCatalog.matches($0.topic(deviceName: deviceName), topic, action) }
-            : nil
+        let allowedEntry = firstEntry(allowing: action, topic: topic, deviceName: deviceName).map { entries[$0] }
         if let e = allowedEntry { return Decision(allowed: true, entry: e, code: nil, log: []) }
         switch action {
         case .publish:
@@ -186,24 +189,24 @@ public struct TopicCatalog: Sendable, Equatable {
         }
     }
 
-    static func validDeviceName(_ s: String) -> Bool {
-        !s.isEmpty && !s.contains("/") && !s.contains("+") && !s.contains("#")
-    }
-
-    static func wellFormed(_ topic: String, _ action: Action) -> Bool {
-        guard !topic.isEmpty, !topic.contains("#") else { return false }
-        return action == .subscribe || !topic.contains("+")
-    }
-
-    /// Same number of levels; each entry level is a slot (the other level non-empty) or equal byte for byte.
-    static func matches(_ pattern: String, _ topic: String, _ action: Action) -> Bool {
-        let e = pattern.split(separator: "/", omittingEmptySubsequences: false)
-        let t = topic.split(separator: "/", omittingEmptySubsequences: false)
-        guard e.count == t.count else { return false }
-        for (a, b) in zip(e, t) {
-            if isSlot(a) { if b.isEmpty { return false } } else if a != b || b == "+" { return false }
+    /// The index of the first entry granting `action` on `topic` to `deviceName`; nil when none does.
+    func firstEntry(allowing action: Action, topic: String, deviceName: String) -> Int? {
+        deviceName.withUTF8Bytes { d in
+            topic.withUTF8Bytes { t in
+                guard TopicCatalog.validDeviceName(d), TopicCatalog.wellFormed(t, action) else { return nil }
+                return entries.indices.first { entries[$0].allows(action) && patterns[$0].matches(topic: t, deviceName: d) }
+            }
         }
-        return true
+    }
+
+    static func validDeviceName(_ s: UnsafeBufferPointer<UInt8>) -> Bool {
+        !s.isEmpty && !s.contains { $0 == UInt8(ascii: "/") || $0 == UInt8(ascii: "+") || $0 == UInt8(ascii: "#") }
+    }
+
+    static func wellFormed(_ topic: UnsafeBufferPointer<UInt8>, _ action: Action) -> Bool {
+        guard !topic.isEmpty else { return false }
+        let publishing = action == .publish
+        return !topic.contains { $0 == UInt8(ascii: "#") || (publishing && $0 == UInt8(ascii: "+")) }
     }
 }
 

@@ -80,7 +80,7 @@ let package = Package(
                                                         .product(name: "Crypto", package: "swift-crypto")]),
         // The rule engine's forwarders: one sink per type (republish, HTTP, SQLite, PostgreSQL,
         // MySQL/MariaDB, Kafka, file), behind ThingformRuntime's ForwarderSink.
-        .target(name: "ThingformForwarders", dependencies: ["ThingformRuntime", "ThingformModel", "ThingformState", "CMariaDB", "CRdKafka",
+        .target(name: "ThingformForwarders", dependencies: ["ThingformRuntime", "ThingformModel", "RuleSQL", "ThingformState", "CMariaDB", "CRdKafka",
                                                             .product(name: "AsyncHTTPClient", package: "async-http-client"),
                                                             .product(name: "PostgresNIO", package: "postgres-nio"),
                                                             .product(name: "GRDB", package: "GRDB.swift"),

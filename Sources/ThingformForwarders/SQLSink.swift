@@ -43,13 +43,16 @@ public actor SQLSink: ForwarderSink {
     public typealias Connector = @Sendable (ForwarderTarget) async throws -> any SQLConnection
 
     let connector: Connector
+    /// The longest a connect or a batch may take before the link is given up as hung.
+    let timeoutSeconds: Double
     var connection: (any SQLConnection)?
     /// The settings and secrets the open connection was made with (a change reconnects).
     var connectedWith: (JSON, [String: String])?
     var plans: [JSON: SQLRowPlan] = [:]
 
-    public init(connector: @escaping Connector) {
+    public init(timeoutSeconds: Double = 30, connector: @escaping Connector) {
         self.connector = connector
+        self.timeoutSeconds = timeoutSeconds
     }
 
     public func send(_ batch: [Delivery], to target: ForwarderTarget) async -> [SendOutcome] {
@@ -88,7 +91,8 @@ public actor SQLSink: ForwarderSink {
             return rows.map { ($0.index, SQLSink.describe(error)) }
         }
         do {
-            _ = try await conn.write(rows.map(\.row), plan: plan, atMillis: at)
+            let all = rows.map(\.row)
+            _ = try await SQLDeadline.run(timeoutSeconds, "the batch") { try await conn.write(all, plan: plan, atMillis: at) }
             return rows.map { ($0.index, nil) }
         } catch SQLWriteError.statement(let message) where rows.count > 1 {
             _ = message // the batch names no row: find the bad ones one by one
@@ -99,7 +103,8 @@ public actor SQLSink: ForwarderSink {
         var out: [(Int, String?)] = []
         for (n, r) in rows.enumerated() {
             do {
-                _ = try await conn.write([r.row], plan: plan, atMillis: at)
+                let one = [r.row]
+                _ = try await SQLDeadline.run(timeoutSeconds, "a row") { try await conn.write(one, plan: plan, atMillis: at) }
                 out.append((r.index, nil))
             } catch SQLWriteError.statement(let message) {
                 out.append((r.index, message))
@@ -116,7 +121,8 @@ public actor SQLSink: ForwarderSink {
             return connection
         }
         await drop()
-        let c = try await connector(target)
+        let connector = self.connector
+        let c = try await SQLDeadline.run(timeoutSeconds, "the connection") { try await connector(target) }
         connection = c
         connectedWith = (target.settings, target.secrets)
         return c

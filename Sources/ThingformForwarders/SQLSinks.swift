@@ -8,6 +8,7 @@ public enum SQLSinks {
     public static func make(type: String) -> ForwarderSink? {
         switch type {
         case "sqlite": return SQLSink.sqlite()
+        case "postgres": return SQLSink.postgres()
         default: return nil
         }
     }

@@ -7,12 +7,12 @@ import ThingformRuntime
 final class SQLiteConnection: SQLConnection, @unchecked Sendable {
     let queue: DatabaseQueue
 
-    init(path: String) throws {
+    init(path: String, busySeconds: Double = 5) throws {
         guard FileManager.default.fileExists(atPath: path) else {
             throw SQLWriteError.connection("database file \(path) does not exist (create it and its table first)")
         }
         var config = Configuration()
-        config.busyMode = .timeout(5)
+        config.busyMode = .timeout(busySeconds)
         do {
             queue = try DatabaseQueue(path: path, configuration: config)
             try queue.write { try $0.execute(sql: SQLDialect.sqlite.markerTableDDL) }

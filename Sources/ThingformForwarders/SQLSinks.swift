@@ -9,6 +9,7 @@ public enum SQLSinks {
         switch type {
         case "sqlite": return SQLSink.sqlite()
         case "postgres": return SQLSink.postgres()
+        case "mysql", "tdsqlMysql": return SQLSink.mariaDB()
         default: return nil
         }
     }

@@ -44,6 +44,31 @@ enum Command {
         return text
     }
 
+    /// Starts a server in the background (output to /dev/null; it logs to its own file).
+    static func spawn(_ executable: String, _ arguments: [String]) throws -> pid_t {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        for fd: Int32 in [0, 1, 2] { posix_spawn_file_actions_addopen(&actions, fd, "/dev/null", fd == 0 ? O_RDONLY : O_WRONLY, 0) }
+        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        var pid: pid_t = 0
+        let rc = posix_spawn(&pid, executable, &actions, nil, argv, environ)
+        guard rc == 0 else { throw Failure(description: "cannot start \(executable): \(String(cString: strerror(rc)))") }
+        return pid
+    }
+
+    /// Sends `signal` and reaps the process (waiting at most 30 s, then SIGKILL).
+    static func terminate(_ pid: pid_t, signal: Int32) {
+        kill(pid, signal)
+        var status: Int32 = 0
+        let deadline = Date().addingTimeInterval(30)
+        while waitpid(pid, &status, WNOHANG) == 0 {
+            if Date() > deadline { kill(pid, SIGKILL); waitpid(pid, &status, 0); return }
+            usleep(10_000)
+        }
+    }
+
     /// `arguments` as `user` when running as root (servers that refuse root), else as is.
     static func asUser(_ user: String, _ executable: String, _ arguments: [String]) -> (String, [String]) {
         getuid() == 0 ? ("/usr/sbin/runuser", ["-u", user, "--", executable] + arguments) : (executable, arguments)

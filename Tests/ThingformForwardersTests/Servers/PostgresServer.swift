@@ -21,9 +21,14 @@ final class PostgresServer {
         if getuid() == 0 { _ = try Command.run("/bin/chown", ["postgres", pwfile]) }
         let (exe, args) = Command.asUser("postgres", "\(Self.bin)/initdb",
                                          ["-D", data, "-U", Self.user, "--pwfile", pwfile, "--auth-host=scram-sha-256", "--auth-local=trust", "-E", "UTF8", "--no-sync"])
-        try Command.run(exe, args)
-        try start()
-        try psql("CREATE DATABASE \(database)", database: "postgres")
+        do {
+            try Command.run(exe, args)
+            try start()
+            try psql("CREATE DATABASE \(database)", database: "postgres")
+        } catch {
+            destroy()
+            throw error
+        }
     }
 
     func start() throws {

@@ -112,4 +112,32 @@ struct SQLSinkScenarios {
         XCTAssertEqual(outcomes, [.dataError(errcode: "Payload_Not_JSON", diagnostic: "Payload is not JSON fmt", result: "FAIL")])
         XCTAssertEqual(try query("SELECT COUNT(*) FROM \(q("hub_data"))"), [["0"]])
     }
+
+    /// Fault test: `outage` (run on its own thread once the stream has started) takes the server
+    /// down mid-stream and brings it back; with the worker's resend of `.failed` (same id), every
+    /// message is in the table exactly once, or counted once as given up.
+    func outageMidStream(_ label: String, maxAttempts: Int = 100, outage: @escaping @Sendable () -> Void) async throws {
+        try exec("CREATE TABLE \(q("msgs")) (\(q("n")) BIGINT, \(q("house")) \(textType))")
+        let target = target(table: "msgs", [("n", "${n}"), ("house", "${house}")])
+        let total = 400
+        let deliveries = (1...total).map { SinkFixtures.delivery(Int64($0), type: type, output: .object([.init("n", .int($0)), .init("house", .string("h"))])) }
+        let thread = Thread(block: outage)
+        var loop = RetryLoop()
+        loop.batchSize = 5
+        loop.maxAttempts = maxAttempts
+        let result = await loop.run(deliveries, sink: sink, target: target) { round in
+            if round == 0 { thread.start() }
+            try? await Task.sleep(nanoseconds: 20_000_000)
+        }
+        while !thread.isFinished { try await Task.sleep(nanoseconds: 50_000_000) }
+        let rows = try query("SELECT COUNT(*), COUNT(DISTINCT \(q("n"))) FROM \(q("msgs"))")
+        let markers = try query("SELECT COUNT(*) FROM \(q("thingform_deliveries"))")
+        let written = total - result.gaveUp.count
+        print("\(label) fault test: delivered \(Set(result.delivered).count), gave up \(result.gaveUp.count), failed attempts \(result.failedAttempts), rows \(rows), markers \(markers)")
+        XCTAssertGreaterThan(result.failedAttempts, 0, "the outage must have hit the stream")
+        XCTAssertEqual(result.diagnostics, ["Rule_Forward_Mysql_System_Err"])
+        XCTAssertEqual(rows, [["\(written)", "\(written)"]], "each message once in the table")
+        XCTAssertEqual(Set(result.delivered).count + result.gaveUp.count, total)
+        XCTAssertEqual(markers, [["\(written)"]])
+    }
 }

@@ -7,7 +7,7 @@ import ThingformRuntime
 /// transaction per batch with the delivery markers. Connector/C blocks, so every call runs on the
 /// connection's own serial queue, never on the cooperative pool; socket timeouts bound each call.
 final class MariaDBConnection: SQLConnection, @unchecked Sendable {
-    private let queue = DispatchQueue(label: "thingform.forwarder.mariadb")
+    private let queue = SinkQueue("mariadb")
     /// Touched only on `queue`.
     private var mysql: UnsafeMutablePointer<MYSQL>?
     private var statements: [String: UnsafeMutablePointer<MYSQL_STMT>] = [:]
@@ -24,7 +24,7 @@ final class MariaDBConnection: SQLConnection, @unchecked Sendable {
         let host = s["host"]?.stringValue ?? "127.0.0.1", port = UInt32(s["port"].flatMap(\.intValue) ?? 3306)
         let password = target.secrets["passwordSecretRef"]
         let c = MariaDBConnection()
-        try await c.onQueue {
+        try await c.queue.run {
             _ = libraryReady
             guard let m = mysql_init(nil) else { throw SQLWriteError.connection("out of memory") }
             var timeout = timeoutSeconds
@@ -45,7 +45,7 @@ final class MariaDBConnection: SQLConnection, @unchecked Sendable {
     }
 
     func write(_ rows: [SQLRow], plan: SQLRowPlan, atMillis: Int64) async throws -> Set<Int64> {
-        try await onQueue {
+        try await queue.run {
             do {
                 let dialect = SQLDialect.mysql
                 let marked = Set(try self.column(dialect.markedIDs(rows.map(\.id))).compactMap { Int64($0) })
@@ -65,17 +65,11 @@ final class MariaDBConnection: SQLConnection, @unchecked Sendable {
     }
 
     func close() async {
-        try? await onQueue {
+        try? await queue.run {
             for s in self.statements.values { mysql_stmt_close(s) }
             self.statements = [:]
             if let m = self.mysql { mysql_close(m) }
             self.mysql = nil
-        }
-    }
-
-    private func onQueue<T>(_ body: @escaping () throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { c in
-            queue.async { c.resume(with: Result { try body() }) }
         }
     }
 

@@ -4,12 +4,17 @@ import Foundation
 /// closing (a half-open TCP connection, a server paused mid-statement). The late call is
 /// cancelled and left to finish on its own; the sink drops the connection it used.
 enum SQLDeadline {
-    static func run<T: Sendable>(_ seconds: Double, _ what: String, _ op: @escaping @Sendable () async throws -> T) async throws -> T {
+    /// `discard` gets a result that comes after the deadline (a late connection, to be closed).
+    static func run<T: Sendable>(_ seconds: Double, _ what: String, discard: (@Sendable (T) async -> Void)? = nil,
+                                 _ op: @escaping @Sendable () async throws -> T) async throws -> T {
         let once = Once<T>()
         return try await withCheckedThrowingContinuation { (c: CheckedContinuation<T, Error>) in
             once.set(c)
             let work = Task {
-                do { once.resume(.success(try await op())) } catch { once.resume(.failure(error)) }
+                do {
+                    let value = try await op()
+                    if !once.resume(.success(value)) { await discard?(value) }
+                } catch { once.resume(.failure(error)) }
             }
             let timer = Task {
                 try await Task.sleep(nanoseconds: UInt64(seconds * 1e9))

@@ -122,7 +122,7 @@ public actor SQLSink: ForwarderSink {
         }
         await drop()
         let connector = self.connector
-        let c = try await SQLDeadline.run(timeoutSeconds, "the connection") { try await connector(target) }
+        let c = try await SQLDeadline.run(timeoutSeconds, "the connection", discard: { await $0.close() }) { try await connector(target) }
         connection = c
         connectedWith = (target.settings, target.secrets)
         return c

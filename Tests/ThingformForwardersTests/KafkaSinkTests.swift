@@ -93,3 +93,15 @@ final class KafkaSinkTests: XCTestCase {
         XCTAssertEqual(ids.count, distinct.count, "no message twice")
     }
 }
+
+extension KafkaSinkTests {
+    /// `kafka.mock: true` without bootstrap servers: the producer's own in-process mock cluster.
+    func testMockForwarderNeedsNoCluster() async throws {
+        let settings: JSON = .object([.init("instance", .string("ckafka-1")), .init("region", .null), .init("bootstrapServers", .array([])),
+                                      .init("mock", .bool(true)), .init("topic", .string("iot")), .init("msgType", .string("Publish")),
+                                      .init("properties", .object([.init("acks", .string("all"))]))])
+        let target = ForwarderTarget(forwarder: "k", type: "kafka", settings: settings, action: .object([.init("type", .string("kafka"))]))
+        let outcomes = await sink().send([SinkFixtures.delivery(1, type: "kafka")], to: target)
+        XCTAssertEqual(outcomes, [.delivered])
+    }
+}

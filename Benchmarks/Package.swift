@@ -9,6 +9,7 @@ let package = Package(
     dependencies: [
         .package(name: "thingform", path: ".."),
         .package(url: "https://github.com/ordo-one/package-benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         .executableTarget(
@@ -58,6 +59,18 @@ let package = Package(
             dependencies: [.product(name: "Benchmark", package: "package-benchmark"), .product(name: "DeviceAuth", package: "thingform")],
             path: "Benchmarks/DeviceAuthBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "package-benchmark")]
+        ),
+        // A plain program (it needs a server; `make bench` starts one): the PostgreSQL forwarder
+        // beside COPY of the same rows, as a ratio measured in the same run.
+        .executableTarget(
+            name: "ForwarderBenchmarks",
+            dependencies: [
+                .product(name: "ThingformForwarders", package: "thingform"),
+                .product(name: "ThingformRuntime", package: "thingform"),
+                .product(name: "ThingformModel", package: "thingform"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
+            path: "Benchmarks/ForwarderBenchmarks"
         ),
     ],
     swiftLanguageModes: [.v5]

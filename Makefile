@@ -16,7 +16,7 @@ MQTT_PORT ?= 1883
 MQTTS_PORT ?= 8883
 HTTP_PORT ?= $(shell [ "$$(id -u)" -eq 0 ] && echo 80 || echo 8080)
 
-.PHONY: deps build plugin venv run test fuzz bench schemas clean
+.PHONY: deps build plugin venv run test fuzz bench bench-forwarders schemas clean
 
 ## deps: install the system libraries that are missing (libyaml for the YAML reader, SQLite, OpenSSL headers).
 deps:
@@ -85,6 +85,24 @@ bench: deps
 	  && swift build -c release --product RuntimeLoad
 	Benchmarks/.build/release/RuntimeLoad --thingform Benchmarks/.build/release/thingform \
 	  --devices $(BENCH_DEVICES) --rate $(BENCH_RATE) --seconds $(BENCH_SECONDS)
+
+## bench-forwarders (part of bench): the PostgreSQL forwarder, batched and exactly once per delivery,
+## beside a plain COPY of the same rows into the same server, as a ratio measured in the same run.
+## The recipe starts its own PostgreSQL 15 on a free loopback port in a scratch folder (initdb as
+## postgres when root) and always stops it. BENCH_ROWS and BENCH_BATCH size the run.
+PG_BIN := /usr/lib/postgresql/15/bin
+bench: bench-forwarders
+bench-forwarders: deps
+	cd Benchmarks && swift build -c release --product ForwarderBenchmarks
+	@set -e; dir=$$(mktemp -d /tmp/thingform-bench-pg.XXXXXX); \
+	port=$$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'); \
+	as=""; if [ "$$(id -u)" -eq 0 ]; then chown postgres "$$dir"; as="runuser -u postgres --"; fi; \
+	trap '$$as $(PG_BIN)/pg_ctl -D '"$$dir"'/data -m fast -w stop >/dev/null 2>&1; rm -rf '"$$dir" EXIT; \
+	echo Abc_1234 > "$$dir/pw"; if [ -n "$$as" ]; then chown postgres "$$dir/pw"; fi; \
+	$$as $(PG_BIN)/initdb -D "$$dir/data" -U thingform --pwfile="$$dir/pw" --auth-host=scram-sha-256 --auth-local=trust -E UTF8 >/dev/null; \
+	$$as $(PG_BIN)/pg_ctl -D "$$dir/data" -o "-p $$port -k $$dir -c listen_addresses=127.0.0.1" -l "$$dir/log" -w start >/dev/null; \
+	psql -X -q -h "$$dir" -p $$port -U thingform -d postgres -c 'CREATE DATABASE bench'; \
+	BENCH_PG_PORT=$$port BENCH_PG_PASSWORD=Abc_1234 /usr/bin/time -f "peak memory (max RSS): %M KiB" Benchmarks/.build/release/ForwarderBenchmarks
 
 ## schemas: regenerate the manifests' JSON Schemas under schemas/ (a test fails when they drift).
 schemas: deps

@@ -85,7 +85,7 @@ let package = Package(
                                                         .product(name: "Crypto", package: "swift-crypto")]),
         // The rule engine's forwarders: one sink per type (republish, HTTP, SQLite, PostgreSQL,
         // MySQL/MariaDB, Kafka, file), behind ThingformRuntime's ForwarderSink.
-        .target(name: "ThingformForwarders", dependencies: ["ThingformRuntime", "ThingformModel", "ThingformState", "CMariaDB", "CRdKafka",
+        .target(name: "ThingformForwarders", dependencies: ["ThingformRuntime", "ThingformModel", "RuleSQL", "ThingformState", "CMariaDB", "CRdKafka",
                                                             // The request signature of HTTP forwarders (one home with the apply-time handshake).
                                                             "ThingformConnectivity",
                                                             .product(name: "NIOSSL", package: "swift-nio-ssl"),

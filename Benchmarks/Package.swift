@@ -10,6 +10,7 @@ let package = Package(
         .package(name: "thingform", path: ".."),
         .package(url: "https://github.com/ordo-one/package-benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         .executableTarget(
@@ -85,6 +86,18 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             path: "Load/RuntimeLoad"
+        ),
+        // A plain program (it needs a server; `make bench` starts one): the PostgreSQL forwarder
+        // beside COPY of the same rows, as a ratio measured in the same run.
+        .executableTarget(
+            name: "ForwarderBenchmarks",
+            dependencies: [
+                .product(name: "ThingformForwarders", package: "thingform"),
+                .product(name: "ThingformRuntime", package: "thingform"),
+                .product(name: "ThingformModel", package: "thingform"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
+            path: "Benchmarks/ForwarderBenchmarks"
         ),
     ],
     swiftLanguageModes: [.v5]

@@ -11,8 +11,8 @@ public enum ForwarderSinks {
         switch type {
         case "republish": return publisher.map { RepublishSink(publisher: $0) }
         case "http": return HTTPSink()
-        // sqlite, postgres, mysql, tdsqlMysql (SQLSinks) and kafka, file (KafkaSinks) are the sinks
-        // branch's; they are called from here once it is merged.
+        case _ where SQLSinks.types.contains(type): return SQLSinks.make(type: type)
+        case _ where KafkaSinks.types.contains(type): return KafkaSinks.make(type: type)
         default: return nil
         }
     }
@@ -39,6 +39,10 @@ public enum ForwarderSinks {
                 }
                 return .null
             }
+        case _ where KafkaSinks.types.contains(target.type):
+            let settings = target.settings
+            return .object([.init("topic", target.action["topic"] ?? settings["topic"] ?? .null), .init("key", .string(KafkaEnvelope.key(d))),
+                            .init("value", KafkaEnvelope.json(d, msgType: settings["msgType"]?.stringValue ?? "Publish", timeZone: target.timeZone))])
         default:
             return .object([.init("type", .string(target.type)), .init("carried", bytes(d.carriedBytes))])
         }

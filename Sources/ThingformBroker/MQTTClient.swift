@@ -35,11 +35,14 @@ public enum MQTTError: Error, Equatable, CustomStringConvertible {
     }
 }
 
-/// An MQTT client over libmosquitto's threaded interface: `connect` opens the socket, starts the
-/// library's network thread and waits for the CONNACK; messages, connects and disconnects arrive on
-/// that thread through the handlers given at `init`. After a lost connection libmosquitto
-/// reconnects by itself and the client subscribes its filters again (its sessions are clean).
-/// Handlers must not call `disconnect()` (it joins the thread they run on).
+/// An MQTT client over libmosquitto: `connect` opens the socket, starts the client's network
+/// thread and waits for the CONNACK; messages, connects and disconnects arrive on that thread
+/// through the handlers given at `init`. After a lost connection the thread reconnects (1-2 s
+/// apart) and the client subscribes its filters again (its sessions are clean). The thread is
+/// ours, not libmosquitto's `loop_start`: it runs `mosquitto_loop` in 100 ms steps and checks
+/// for a stop between them, so `disconnect()` always returns (libmosquitto's own thread, stopped
+/// while reconnecting, could hang a join or abort in select). Handlers must not call
+/// `disconnect()` (it waits for the thread they run on).
 public final class MQTTClient: @unchecked Sendable {
     public enum ProtocolVersion: Int32, Sendable { case v31 = 3, v311 = 4 }
 
@@ -94,6 +97,10 @@ public final class MQTTClient: @unchecked Sendable {
     private var connected = false
     private var loopRunning = false
     private var stopping = false
+    /// A refused CONNECT is not retried.
+    private var refused = false
+    /// Signalled when the network thread has left its loop.
+    private var loopExited = DispatchSemaphore(value: 0)
     private var subscriptions: [(filter: String, qos: Int)] = []
     private var grantedByMid: [Int32: [Int]] = [:]
     private var ackedMids: Set<Int32> = []
@@ -112,7 +119,8 @@ public final class MQTTClient: @unchecked Sendable {
         _ = mosquitto_int_option(mosq, MOSQ_OPT_PROTOCOL_VERSION, options.protocolVersion.rawValue)
         // Small packets go out at once (Nagle's algorithm would wait for the peer's delayed ACK).
         _ = mosquitto_int_option(mosq, MOSQ_OPT_TCP_NODELAY, 1)
-        _ = mosquitto_reconnect_delay_set(mosq, 1, 2, false)
+        // Our own thread calls the loop; publishes from other threads are queued for it.
+        _ = mosquitto_threaded_set(mosq, true)
         if options.username != nil || options.password != nil {
             try check("mosquitto_username_pw_set", mosquitto_username_pw_set(mosq, options.username, options.password))
         }
@@ -157,14 +165,25 @@ public final class MQTTClient: @unchecked Sendable {
     public func connect(timeout: TimeInterval = 5) throws {
         guard let mosq else { return }
         condition.lock()
+        guard !loopRunning else { condition.unlock(); return }
         connack = nil
         stopping = false
+        refused = false
         condition.unlock()
         try check("mosquitto_connect \(options.host):\(options.port)",
                   mosquitto_connect(mosq, options.host, Int32(options.port), Int32(options.keepalive)))
-        try check("mosquitto_loop_start", mosquitto_loop_start(mosq))
         condition.lock()
         loopRunning = true
+        loopExited = DispatchSemaphore(value: 0)
+        let exited = loopExited
+        condition.unlock()
+        let thread = Thread { [self] in
+            networkLoop()
+            exited.signal()
+        }
+        thread.name = "mqtt \(options.clientId)"
+        thread.start()
+        condition.lock()
         let deadline = Date().addingTimeInterval(timeout)
         while connack == nil && condition.wait(until: deadline) {}
         let code = connack
@@ -241,17 +260,49 @@ public final class MQTTClient: @unchecked Sendable {
         let running = loopRunning
         loopRunning = false
         stopping = true
+        let wasConnected = connected
+        let exited = loopExited
         condition.unlock()
         guard running else { return }
-        // While the link is down the network thread is in libmosquitto's reconnect path; a
-        // DISCONNECT racing it has been seen to abort that thread (an invalid fd in select), so
-        // it is cancelled instead of asked to finish.
-        let linked = isConnected
+        // DISCONNECT is queued for the network thread, which sends it and then sees `stopping`.
         _ = mosquitto_disconnect(mosq)
-        _ = mosquitto_loop_stop(mosq, !linked)
+        exited.wait()
         condition.lock()
         connected = false
         condition.unlock()
+        // Once stopping, libmosquitto's own disconnect callback is not passed on (whether it
+        // comes depends on timing): the handler hears of a requested disconnect once, here.
+        if wasConnected { handlers.disconnect(0) }
+    }
+
+    /// The network thread: reads, writes and keeps the link alive in 100 ms steps until asked to
+    /// stop; reconnects a lost link 1 s, then 2 s apart (never after a refused CONNECT).
+    private func networkLoop() {
+        guard let mosq else { return }
+        var delay = 1.0
+        while true {
+            let rc = mosquitto_loop(mosq, 100, 1)
+            condition.lock()
+            let stop = stopping, noRetry = refused || !options.reconnect
+            condition.unlock()
+            if stop {
+                _ = mosquitto_loop_write(mosq, 1) // the DISCONNECT, if still queued
+                return
+            }
+            if rc == MOSQ_ERR_SUCCESS.rawValue { delay = 1; continue }
+            // The link is down: wait (in steps, so a stop is seen), then reconnect if allowed.
+            let until = Date().addingTimeInterval(noRetry ? 0.1 : delay)
+            while Date() < until {
+                condition.lock()
+                let stop = stopping
+                condition.unlock()
+                if stop { return }
+                usleep(20_000)
+            }
+            if noRetry { continue }
+            delay = min(delay * 2, 2)
+            _ = mosquitto_reconnect(mosq)
+        }
     }
 
     // MARK: Callbacks (libmosquitto's network thread)
@@ -260,6 +311,7 @@ public final class MQTTClient: @unchecked Sendable {
         condition.lock()
         connack = rc
         connected = rc == 0
+        if rc != 0 { refused = true }
         let resubscribe = rc == 0 ? subscriptions : []
         condition.broadcast()
         condition.unlock()
@@ -277,9 +329,11 @@ public final class MQTTClient: @unchecked Sendable {
     private func didDisconnect(_ rc: Int) {
         condition.lock()
         connected = false
+        let requested = stopping
         let stop = stopping || !options.reconnect
         condition.broadcast()
         condition.unlock()
+        if requested { return } // `disconnect()` reports it
         if stop && rc != 0 { _ = mosquitto_disconnect(mosq) }
         handlers.disconnect(rc)
     }

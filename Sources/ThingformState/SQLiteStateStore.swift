@@ -70,12 +70,13 @@ public final class SQLiteStateStore: StateStore {
             _ = fm.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600])
         }
         StateFilePrivacy.protect(path)
-        // Opening is serialised across processes (and threads) by an advisory lock on the file:
-        // switching a new file to WAL and running the migrations take SQLite's write lock in
-        // several steps, and two openers interleaving them fail ("database is locked", "duplicate
-        // column"). flock does not interact with SQLite's own fcntl locks; it is held only while
-        // opening, never during an apply.
-        let opening = open(path, O_RDONLY | O_CLOEXEC)
+        // Opening is serialised across processes (and threads) by an advisory lock: switching a
+        // new file to WAL and running the migrations take SQLite's write lock in several steps,
+        // and two openers interleaving them fail ("database is locked", "duplicate column"). The
+        // lock is on a file beside the state, never on the state itself: closing any descriptor
+        // of the database file would drop every POSIX lock SQLite holds on it in this process.
+        // It is held only while opening, never during an apply.
+        let opening = open(path + "-open.lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
         if opening >= 0 { flock(opening, LOCK_EX) }
         defer { if opening >= 0 { close(opening) } }
         var config = Configuration()

@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import ThingformModel
 import ThingformState
 import XCTest
@@ -88,5 +89,68 @@ final class RulesCLITests: XCTestCase {
         let purge = try cli.run(["deadletters", "purge"])
         XCTAssertEqual(purge.stdout, "1 dead letter purged.\n")
         XCTAssertEqual(try cli.run(["deadletters", "list"]).stdout, "No dead letters.\n")
+    }
+
+    /// The rule engine end to end through replay: a match reaches the sinks found by type (a
+    /// SQLite table and a JSONL file here), each row written once, nothing left in the outbox.
+    func testReplayDeliversToTheSQLiteAndFileSinks() throws {
+        let db = cli.folder.appendingPathComponent("target.db").path
+        let log = cli.folder.appendingPathComponent("out.jsonl").path
+        _ = try DatabaseQueueHelper.create(db, "CREATE TABLE bright (device TEXT, b INTEGER, note TEXT)")
+        let rules = """
+        apiVersion: thingform/v1
+        kind: Forwarder
+        metadata: {name: db}
+        spec: {instance: pub, type: sqlite, sqlite: {path: "\(db)"}}
+        ---
+        apiVersion: thingform/v1
+        kind: Forwarder
+        metadata: {name: log}
+        spec: {instance: pub, type: file, file: {path: "\(log)"}}
+        ---
+        apiVersion: thingform/v1
+        kind: Rule
+        metadata: {name: bright}
+        spec:
+          instance: pub
+          product: smart-light
+          enabled: true
+          sql: "SELECT params.brightness AS b FROM $thing/up/property/${productId}/+ WHERE params.brightness > 40"
+          actions:
+            - {type: sqlite, forwarder: db, table: bright, fields: [{name: device, value: "${deviceName}"}, {name: b, value: "${b}"}, {name: note, value: "lamp ${b}%"}]}
+            - {type: file, forwarder: log}
+
+        """
+        _ = try RuntimeFixture.store(path: cli.statePath, extra: rules)
+        let out = try cli.run(["replay", try cli.write("r.jsonl", recording), "--format", "jsonl"])
+        XCTAssertEqual(out.status, 0, out.stderr)
+        let statuses = out.stdout.split(separator: "\n").compactMap { JSON.parse(String($0)) }
+            .flatMap { $0["actions"]?.arrayValue ?? [] }.map { $0["status"]?.stringValue ?? "" }
+        XCTAssertEqual(statuses.count, 2, out.stdout)
+        XCTAssertEqual(try DatabaseQueueHelper.rows(db, "SELECT device, b, note FROM bright"), [["dev001", "50", "lamp 50%"]])
+        let lines = try String(contentsOfFile: log, encoding: .utf8).split(separator: "\n")
+        XCTAssertEqual(lines.count, 1)
+        let envelope = try XCTUnwrap(JSON.parse(String(lines[0])))
+        XCTAssertEqual(envelope["ProductId"], .string("ABCDEFGHIJ"))
+        XCTAssertEqual(envelope["DeviceName"], .string("dev001"))
+        XCTAssertEqual(envelope["Payload"]?.stringValue.flatMap { Data(base64Encoded: $0) }.map { String(decoding: $0, as: UTF8.self) }, #"{"b":50}"#)
+        let stats = JSON.parse(try cli.run(["stats", "--format", "json"]).stdout)
+        XCTAssertEqual(stats?["outbox"], .int(0))
+        XCTAssertEqual(try cli.run(["deadletters", "list"]).stdout, "No dead letters.\n")
+    }
+}
+
+/// A user's own SQLite database (the forwarder's target), made and read by the test.
+enum DatabaseQueueHelper {
+    static func create(_ path: String, _ sql: String) throws -> DatabaseQueue {
+        let q = try DatabaseQueue(path: path)
+        try q.write { try $0.execute(sql: sql) }
+        return q
+    }
+
+    static func rows(_ path: String, _ sql: String) throws -> [[String]] {
+        try DatabaseQueue(path: path).read { db in
+            try Row.fetchAll(db, sql: sql).map { row in row.databaseValues.map { $0.isNull ? "NULL" : String(describing: $0.storage.value ?? "") } }
+        }
     }
 }

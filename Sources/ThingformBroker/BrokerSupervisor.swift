@@ -35,6 +35,19 @@ public final class BrokerSupervisor: @unchecked Sendable {
         return process.map(\.processIdentifier)
     }
 
+    /// Raises this process's soft limit on open files to its hard limit; returns the new soft limit.
+    @discardableResult
+    static func raiseOpenFileLimit() -> UInt64 {
+        var limit = rlimit()
+        guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0 else { return 0 }
+        if limit.rlim_cur < limit.rlim_max {
+            limit.rlim_cur = limit.rlim_max
+            _ = setrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
+            _ = getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
+        }
+        return UInt64(limit.rlim_cur)
+    }
+
     public func start(timeout: TimeInterval = 10) throws {
         let files = FileManager.default
         try files.createDirectory(at: configuration.runDirectory, withIntermediateDirectories: true,
@@ -52,6 +65,9 @@ public final class BrokerSupervisor: @unchecked Sendable {
         files.createFile(atPath: output.path, contents: nil)
         let outputHandle = try FileHandle(forWritingTo: output)
 
+        // Each device is a descriptor in mosquitto, which inherits our limit: the usual soft limit
+        // (1,024) would refuse connections past a thousand devices. Raise it to the hard limit.
+        Self.raiseOpenFileLimit()
         let child = Process()
         child.executableURL = URL(fileURLWithPath: executable)
         child.arguments = ["-c", configuration.configFile.path]

@@ -53,6 +53,24 @@ final class BrokerSupervisorTests: XCTestCase {
         XCTAssertTrue(try String(contentsOf: broker.configuration.logFile, encoding: .utf8).contains("mosquitto version"))
     }
 
+    /// With the usual soft limit of 1,024 open files mosquitto refuses devices past a thousand:
+    /// the broker starts with the hard limit, whatever the soft limit was.
+    func testTheBrokerGetsTheHardOpenFileLimit() throws {
+        var limit = rlimit()
+        XCTAssertEqual(getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit), 0)
+        let hard = limit.rlim_max
+        limit.rlim_cur = min(1024, hard)
+        XCTAssertEqual(setrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit), 0)
+        let broker = try start()
+        defer { broker.stop() }
+        let pid = try XCTUnwrap(broker.pid)
+        let limits = try String(contentsOfFile: "/proc/\(pid)/limits", encoding: .utf8)
+        let line = try XCTUnwrap(limits.split(separator: "\n").first { $0.hasPrefix("Max open files") })
+        let fields = line.split(separator: " ", omittingEmptySubsequences: true)
+        let soft = fields.count > 3 ? String(fields[3]) : ""
+        XCTAssertEqual(soft, hard == rlim_t.max ? "unlimited" : String(hard), String(line))
+    }
+
     func testStaleBrokerOfAKilledRunIsEndedBeforeTheNextStarts() throws {
         let first = try start()
         let stalePid = try XCTUnwrap(first.pid)

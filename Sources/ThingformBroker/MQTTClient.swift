@@ -330,11 +330,10 @@ public final class MQTTClient: @unchecked Sendable {
         condition.lock()
         connected = false
         let requested = stopping
-        let stop = stopping || !options.reconnect
         condition.broadcast()
         condition.unlock()
         if requested { return } // `disconnect()` reports it
-        if stop && rc != 0 { _ = mosquitto_disconnect(mosq) }
+        if !options.reconnect && rc != 0 { _ = mosquitto_disconnect(mosq) }
         handlers.disconnect(rc)
     }
 

@@ -55,8 +55,9 @@ final class ManifestFuzzTests: XCTestCase {
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         var rng = SplitMix64(seed: 7)
+        let seeds = Self.seeds()
         for i in 0..<200 {
-            var bytes = Self.seeds()[i % 3]
+            var bytes = seeds[i % 3]
             for _ in 0..<8 { bytes.insert(UInt8(truncatingIfNeeded: rng.next()), at: Int(rng.next() % UInt64(bytes.count + 1))) }
             let file = dir.appendingPathComponent("m\(i).yaml")
             try Data(bytes).write(to: file)

@@ -68,6 +68,48 @@ final class PipelineRulesTests: XCTestCase {
         XCTAssertEqual(counters[CounterKey("downstream", productId: "ABCDEFGHIJ")], 3)
     }
 
+    /// Rules indexed by topic filter: a rule whose FROM cannot match the topic is not evaluated
+    /// (no sequence number is spent on a message no rule's FROM matches), rules sharing a filter
+    /// all run, and matches keep the rules' name order.
+    func testOnlyRulesWhoseTopicFilterMatchesRunInNameOrder() throws {
+        func rule(_ name: String, _ from: String) -> String {
+            """
+            ---
+            apiVersion: thingform/v1
+            kind: Rule
+            metadata: {name: \(name)}
+            spec: {instance: pub, product: smart-light, enabled: true, sql: "SELECT params.brightness AS b FROM \(from)"}
+
+            """
+        }
+        let store = try RuntimeFixture.store(extra: rule("c_events", "$thing/up/event/${productId}/+") + rule("a_props", "$thing/up/property/${productId}/+")
+                                             + rule("b_props_dev", "$thing/up/property/${productId}/dev001"))
+        let pipeline = try MessagePipeline(store: store)
+        let r = try pipeline.handle(InboundMessage(topic: up, payload: report(50), clientId: "ABCDEFGHIJdev001", receivedAtMillis: t0))
+        XCTAssertEqual(r.ruleMatches.map(\.rule), ["a_props", "b_props_dev"])
+        XCTAssertEqual(r.ruleMatches.map(\.seq), [1, 1])
+        XCTAssertEqual(try store.runtimeRead { try $0.ruleSequence("pub") }, 1)
+        let e = try pipeline.handle(InboundMessage(topic: "$thing/up/event/ABCDEFGHIJ/dev001",
+                                                   payload: Array(#"{"method":"event_post","clientToken":"e1","eventId":"status_report","type":"info","params":{"status":0,"message":"ok"}}"#.utf8),
+                                                   clientId: "ABCDEFGHIJdev001", receivedAtMillis: t0 + 1))
+        XCTAssertEqual(e.outcome, .accepted)
+        XCTAssertEqual(e.ruleMatches.map(\.rule), ["c_events"])
+        XCTAssertEqual(e.ruleMatches.map(\.seq), [2])
+    }
+
+    /// `requestId()` is a version-4 UUID in 8-4-4-4-12 form derived from the instance and sequence.
+    func testTheRequestIdIsAVersion4UUIDOfTheInstanceAndSequence() {
+        let id = MessagePipeline.requestId(instance: "pub", seq: 7)
+        let groups = id.split(separator: "-").map(\.count)
+        XCTAssertEqual(groups, [8, 4, 4, 4, 12])
+        XCTAssertEqual(Array(id)[14], "4")
+        XCTAssertTrue("89ab".contains(Array(id)[19]))
+        XCTAssertEqual(UUID(uuidString: id)?.uuidString.lowercased(), id)
+        XCTAssertEqual(id, MessagePipeline.requestId(instance: "pub", seq: 7))
+        XCTAssertNotEqual(id, MessagePipeline.requestId(instance: "pub", seq: 8))
+        XCTAssertNotEqual(id, MessagePipeline.requestId(instance: "pub2", seq: 7))
+    }
+
     func testTheSequenceSurvivesANewPipeline() throws {
         let store = try RuntimeFixture.store(extra: Self.rules())
         _ = try MessagePipeline(store: store).handle(InboundMessage(topic: up, payload: report(50), receivedAtMillis: t0))

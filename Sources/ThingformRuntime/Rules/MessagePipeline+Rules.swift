@@ -21,41 +21,41 @@ extension MessagePipeline {
         ruleState.counters[CounterKey("upstream", productId: ref.productId), default: 0] += 1
         if !result.outbound.isEmpty { ruleState.counters[CounterKey("downstream", productId: ref.productId), default: 0] += Int64(result.outbound.count) }
         if case .rejected = result.outcome { return }
-        guard let rules = world.rules.byProduct[ref.productId], let instance = world.products[ref.productId]?.instance else { return }
-        var message: RuleMessage?
-        for rule in rules where rule.compiled.matches(topic: m.topic) {
-            if message == nil {
-                let seq = try nextSequence(instance, tx)
-                message = RuleMessage(topic: m.topic, payload: m.payload, productId: ref.productId, deviceName: ref.deviceName,
-                                      clientId: m.clientId ?? ref.productId + ref.deviceName, timestamp: m.receivedAtMillis,
-                                      requestId: Self.requestId(instance: instance, seq: seq), seq: seq)
-            }
-            let msg = message!
-            switch rule.compiled.evaluate(msg, randomSeed: UInt64(bitPattern: msg.seq)) {
+        guard let routes = world.rules.routes[ref.productId], let instance = world.products[ref.productId]?.instance else { return }
+        let topicMatches = routes.matching(m.topic)
+        // Only a message that reaches some rule's FROM gets a sequence number.
+        guard let first = routes.entries.firstIndex(where: { topicMatches[$0.filter] }) else { return }
+        let seq = try nextSequence(instance, tx)
+        let msg = RuleMessage(topic: m.topic, payload: m.payload, productId: ref.productId, deviceName: ref.deviceName,
+                              clientId: m.clientId ?? ref.productId + ref.deviceName, timestamp: m.receivedAtMillis,
+                              requestId: Self.requestId(instance: instance, seq: seq), seq: seq)
+        for i in first..<routes.entries.count where topicMatches[routes.entries[i].filter] {
+            let entry = routes.entries[i]
+            switch routes.compiled[i].evaluate(msg, randomSeed: UInt64(bitPattern: seq)) {
             case let .noMatch(reason):
                 guard let code = reason.diagnosticCode else { continue }
                 var content = "Payload is not JSON fmt", outcome = "FAIL", detail: String?
                 if case let .evaluationError(d) = reason {
-                    content = "Process sql: \(rule.compiled.canonicalSQL)"
+                    content = "Process sql: \(entry.rule.compiled.canonicalSQL)"
                     outcome = "FAIL,unexpected error:\(d)"
                     detail = d
                 }
                 try tx.appendLog(DeviceLogRecord(device: ref, kind: .diagnostic, at: m.receivedAtMillis, topic: m.topic,
                                                  payload: content, result: outcome, errcode: code))
-                ruleState.counters[CounterKey("dataErrors", productId: ref.productId, rule: rule.name), default: 0] += 1
-                result.ruleMatches.append(RuleMatch(rule: rule.name, output: nil, seq: msg.seq, queued: [], dataError: code, detail: detail))
+                ruleState.counters[CounterKey("dataErrors", productId: ref.productId, rule: entry.rule.name), default: 0] += 1
+                result.ruleMatches.append(RuleMatch(rule: entry.rule.name, output: nil, seq: msg.seq, queued: [], dataError: code, detail: detail))
             case let .matched(out):
-                ruleState.counters[CounterKey("ruleHits", productId: ref.productId, rule: rule.name), default: 0] += 1
+                ruleState.counters[CounterKey("ruleHits", productId: ref.productId, rule: entry.rule.name), default: 0] += 1
                 let output: String? = out.isPayloadPassthrough ? nil : out.json
                 var queued: [RuleMatch.Queued] = []
-                for (i, action) in rule.actions.enumerated() {
-                    let id = try tx.enqueue(OutboxRow(rule: rule.name, actionIndex: i, actionType: action.type, productId: ref.productId,
+                for (i, action) in entry.rule.actions.enumerated() {
+                    let id = try tx.enqueue(OutboxRow(rule: entry.rule.name, actionIndex: i, actionType: action.type, productId: ref.productId,
                                                       deviceName: ref.deviceName, topic: m.topic, qos: m.qos, seq: msg.seq,
                                                       firstAttemptAt: m.receivedAtMillis, payload: m.payload, output: output,
                                                       nextAttemptAt: m.receivedAtMillis))
                     queued.append(.init(delivery: id, actionIndex: i, type: action.type, forwarder: action.forwarder))
                 }
-                result.ruleMatches.append(RuleMatch(rule: rule.name, output: output ?? out.json, seq: msg.seq, queued: queued))
+                result.ruleMatches.append(RuleMatch(rule: entry.rule.name, output: output ?? out.json, seq: msg.seq, queued: queued))
             }
         }
     }
@@ -81,8 +81,13 @@ extension MessagePipeline {
         var b = Array(SHA256.hash(data: Array("thingform-request|\(instance)|\(seq)".utf8)).prefix(16))
         b[6] = (b[6] & 0x0F) | 0x40
         b[8] = (b[8] & 0x3F) | 0x80
-        let hex = Hex.lowercase(b)
-        let h = Array(hex)
-        return String(h[0..<8]) + "-" + String(h[8..<12]) + "-" + String(h[12..<16]) + "-" + String(h[16..<20]) + "-" + String(h[20..<32])
+        // 8-4-4-4-12 hex digits, written in one pass (this runs once per message that reaches a rule).
+        var out: [UInt8] = []
+        out.reserveCapacity(36)
+        for (i, digit) in Hex.lowercase(b).utf8.enumerated() {
+            if i == 8 || i == 12 || i == 16 || i == 20 { out.append(0x2D) }
+            out.append(digit)
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 }

@@ -40,6 +40,8 @@ public final class RuleBook: @unchecked Sendable {
     public let rules: [String: Rule]
     /// ProductId → the enabled rules its messages go through, by name.
     public let byProduct: [String: [Rule]]
+    /// ProductId → the same rules indexed by topic filter, what the pipeline runs (`Routes`).
+    let routes: [String: Routes]
     public let forwarders: [String: Forwarder]
     /// Rules that did not compile against the state (should not happen after validation), with why.
     public let broken: [String: String]
@@ -51,6 +53,7 @@ public final class RuleBook: @unchecked Sendable {
     init(rules: [String: Rule], byProduct: [String: [Rule]], forwarders: [String: Forwarder], broken: [String: String], productIds: [String: String]) {
         self.rules = rules
         self.byProduct = byProduct
+        routes = byProduct.mapValues(Routes.init)
         self.forwarders = forwarders
         self.broken = broken
         self.productIds = productIds
@@ -109,5 +112,46 @@ public final class RuleBook: @unchecked Sendable {
         let list = isErrorAction ? r.errorActions : r.actions
         guard list.indices.contains(index) else { return nil }
         return (r, list[index])
+    }
+
+    /// One product's enabled rules for the pipeline: each distinct topic filter once (a message is
+    /// matched against every filter once, however many rules share it), and the rules in name
+    /// order, each naming its filter and boxed, so that a rule whose filter does not match the
+    /// topic costs one array read and none is copied per message.
+    struct Routes {
+        final class Entry {
+            let filter: Int
+            let rule: Rule
+            init(filter: Int, rule: Rule) {
+                self.filter = filter
+                self.rule = rule
+            }
+        }
+
+        let filters: [TopicFilter]
+        let entries: [Entry]
+        /// `entries[i].rule.compiled` as an array: evaluated in place (read through the class, the
+        /// struct was copied, a retain per field, on every call).
+        let compiled: [CompiledRule]
+
+        init(_ rules: [Rule]) {
+            var filters: [TopicFilter] = []
+            var index: [TopicFilter: Int] = [:]
+            entries = rules.map { rule in
+                let filter = rule.compiled.topicFilter
+                if index[filter] == nil {
+                    index[filter] = filters.count
+                    filters.append(filter)
+                }
+                return Entry(filter: index[filter]!, rule: rule)
+            }
+            self.filters = filters
+            compiled = rules.map(\.compiled)
+        }
+
+        /// Which filters match `topic`, by index in `filters`.
+        func matching(_ topic: String) -> [Bool] {
+            filters.map { $0.matches(topic) }
+        }
     }
 }

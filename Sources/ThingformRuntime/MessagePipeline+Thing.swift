@@ -12,7 +12,7 @@ extension MessagePipeline {
         var shadow = DeviceShadow()
         let category = m.topic.split(separator: "/", omittingEmptySubsequences: false)[2]
         if category == "property" {
-            shadow.reported = try reported(ref, tx).mapValues(\.json)
+            shadow.reported = try reported(ref, tx).values
             shadow.pendingControls = try pendingControls(ref, tx)
         } else if category == "action" {
             for i in try tx.pendingInvocations(ref) { shadow.pendingActions[i.clientToken] = i.actionId }
@@ -108,13 +108,17 @@ extension MessagePipeline {
     func store(_ properties: [JSON.Field], _ ref: DeviceRef, _ at: Int64, _ tx: RuntimeTransaction) throws {
         guard !properties.isEmpty else { return }
         var latest = try reported(ref, tx)
+        reportedCache[ref] = nil   // `latest` is the only reference: updated in place, not copied
+        var rows: [ShadowProperty] = []
+        rows.reserveCapacity(properties.count)
         for f in properties {
             let text = f.value.compact
-            try tx.appendHistory(ref, property: f.name, value: text, at: at)
-            let changedAt = latest[f.name].flatMap { $0.text == text ? $0.changedAt : nil } ?? at
-            try tx.setShadow(ref, ShadowProperty(property: f.name, value: text, changedAt: changedAt, reportedAt: at))
-            latest[f.name] = CachedValue(json: f.value, text: text, changedAt: changedAt)
+            let changedAt = latest.stored[f.name].flatMap { $0.text == text ? $0.changedAt : nil } ?? at
+            rows.append(ShadowProperty(property: f.name, value: text, changedAt: changedAt, reportedAt: at))
+            latest.values[f.name] = f.value
+            latest.stored[f.name] = (text, changedAt)
         }
+        try tx.storeReport(ref, rows)
         reportedCache[ref] = latest
     }
 
@@ -129,11 +133,14 @@ extension MessagePipeline {
     }
 
     /// The latest reported values of a device (cached after the first read).
-    func reported(_ ref: DeviceRef, _ tx: RuntimeTransaction) throws -> [String: CachedValue] {
+    func reported(_ ref: DeviceRef, _ tx: RuntimeTransaction) throws -> Reported {
         if let cached = reportedCache[ref] { return cached }
-        var values: [String: CachedValue] = [:]
-        for p in try tx.shadow(ref) { values[p.property] = CachedValue(json: JSON.parse(p.value) ?? .string(p.value), text: p.value, changedAt: p.changedAt) }
-        reportedCache[ref] = values
-        return values
+        var r = Reported()
+        for p in try tx.shadow(ref) {
+            r.values[p.property] = JSON.parse(p.value) ?? .string(p.value)
+            r.stored[p.property] = (p.value, p.changedAt)
+        }
+        reportedCache[ref] = r
+        return r
     }
 }

@@ -25,7 +25,7 @@ public final class MessagePipeline {
     var runtimeBindings: [DeviceRef: GatewayBinding] = [:]
     /// The latest reported values per device, read from the shadow table on first use: only the
     /// pipeline writes it, so it stays true until a transaction fails (then it is dropped).
-    var reportedCache: [DeviceRef: [String: CachedValue]] = [:]
+    var reportedCache: [DeviceRef: Reported] = [:]
     /// Pending controls per device, read on first use and kept up to date by the pipeline's own
     /// writes; dropped when another connection commits (the CLI records controls).
     var pendingCache: [DeviceRef: [DeviceShadow.PendingControl]] = [:]
@@ -37,10 +37,11 @@ public final class MessagePipeline {
     /// The rule engine's message sequences and counters, written once per transaction.
     var ruleState = RuleRunState()
 
-    struct CachedValue {
-        var json: JSON
-        var text: String
-        var changedAt: Int64
+    /// A device's latest reported values: `values` is what ThingMessages checks against (handed
+    /// over as it is, no copy per message); `stored` the text and change time of each.
+    struct Reported {
+        var values: [String: JSON] = [:]
+        var stored: [String: (text: String, changedAt: Int64)] = [:]
     }
 
     public init(store: RuntimeStore) throws {

@@ -16,7 +16,7 @@ public enum Replay {
 
     /// Reads one line; nil for a blank line.
     public static func message(_ line: Substring, number: Int) -> Result<InboundMessage, RuntimeError>? {
-        let text = line.trimmingCharacters(in: .whitespacesAndNewlines)
+        let text = trimmed(line)
         if text.isEmpty { return nil }
         func bad(_ why: String) -> Result<InboundMessage, RuntimeError> {
             .failure(RuntimeError(.malformedLine, "line \(number): \(why); each line is {\"topic\",\"payload\" or \"payload_base64\",\"clientId\",\"timestamp\" (unix ms)}"))
@@ -41,6 +41,17 @@ public enum Replay {
         var qos = 0
         if case let .number(q)? = json["qos"], let v = Int(q) { qos = v }
         return .success(InboundMessage(topic: topic, payload: payload, clientId: clientId, qos: qos, receivedAtMillis: at))
+    }
+
+    /// The line without surrounding whitespace. A line that starts and ends with a printable ASCII
+    /// byte (every line a recorder writes) is taken as it is; only others go through Foundation's
+    /// Unicode-aware trim, which costs a few microseconds a line.
+    static func trimmed(_ line: Substring) -> String {
+        let bytes = line.utf8
+        if let first = bytes.first, let last = bytes.last, (0x21...0x7E).contains(first), (0x21...0x7E).contains(last) {
+            return String(line)
+        }
+        return line.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     /// Runs every line of `text`, `batchSize` messages per transaction, handing each entry to

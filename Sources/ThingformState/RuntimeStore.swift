@@ -56,6 +56,9 @@ public protocol RuntimeTransaction: OutboxTransaction {
     func shadow(_ device: DeviceRef) throws -> [ShadowProperty]
     func setShadow(_ device: DeviceRef, _ property: ShadowProperty) throws
     func appendHistory(_ device: DeviceRef, property: String, value: String, at: Int64) throws
+    /// One report's accepted values at once: each property's shadow row (`setShadow`) and its
+    /// history point (`appendHistory`, at `reportedAt`), in report order.
+    func storeReport(_ device: DeviceRef, _ properties: [ShadowProperty]) throws
     /// Oldest first; `property` nil for all.
     func history(_ device: DeviceRef, property: String?, since: Int64?) throws -> [HistoryPoint]
     /// `report_info`'s params (module, firmware and label fields), the latest kept.

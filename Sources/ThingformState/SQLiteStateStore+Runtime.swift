@@ -200,6 +200,41 @@ final class SQLiteRuntimeTransaction: RuntimeTransaction {
                 [device.productId, device.deviceName, property, value, at])
     }
 
+    func storeReport(_ device: DeviceRef, _ properties: [ShadowProperty]) throws {
+        // Multi-row statements, at most `ReportSQL.maxRows` rows each: a 5-property report is two
+        // statements instead of ten (the statement overhead, not SQLite's b-tree work, dominated).
+        var start = 0
+        while start < properties.count {
+            let chunk = properties[start..<min(start + ReportSQL.maxRows, properties.count)]
+            var shadow: [DatabaseValueConvertible?] = []
+            var history: [DatabaseValueConvertible?] = []
+            shadow.reserveCapacity(chunk.count * 6)
+            history.reserveCapacity(chunk.count * 5)
+            for p in chunk {
+                shadow += [device.productId, device.deviceName, p.property, p.value, p.changedAt, p.reportedAt]
+                history += [device.productId, device.deviceName, p.property, p.value, p.reportedAt]
+            }
+            try run(ReportSQL.shadow[chunk.count], StatementArguments(shadow))
+            try run(ReportSQL.history[chunk.count], StatementArguments(history))
+            start += chunk.count
+        }
+    }
+
+    /// The multi-row statements of `storeReport`, by row count.
+    private enum ReportSQL {
+        static let maxRows = 16
+        static func values(_ n: Int, _ columns: Int) -> String {
+            let row = "(" + Array(repeating: "?", count: columns).joined(separator: ", ") + ")"
+            return Array(repeating: row, count: n).joined(separator: ", ")
+        }
+        static let shadow = (0...maxRows).map {
+            "INSERT OR REPLACE INTO shadow (product_id, device_name, property, value, changed_at, reported_at) VALUES " + values($0, 6)
+        }
+        static let history = (0...maxRows).map {
+            "INSERT INTO property_history (product_id, device_name, property, value, at) VALUES " + values($0, 5)
+        }
+    }
+
     func history(_ device: DeviceRef, property: String?, since: Int64?) throws -> [HistoryPoint] {
         try rows("""
             SELECT property, value, at FROM property_history WHERE product_id = ? AND device_name = ?
@@ -356,15 +391,15 @@ final class SQLiteRuntimeTransaction: RuntimeTransaction {
     }
 
     func rememberReport(_ device: DeviceRef, token: String, payloadHash: Int64, at: Int64, windowMillis: Int64) throws -> Bool {
-        if let seen = try rows("""
-            SELECT payload_hash, at FROM report_tokens WHERE product_id = ? AND device_name = ? AND client_token = ?
-            """, [device.productId, device.deviceName, token]).first {
-            let hash: Int64 = seen[0], when: Int64 = seen[1]
-            if hash == payloadHash && at >= when && at - when <= windowMillis { return false }
-        }
-        try run("INSERT OR REPLACE INTO report_tokens (product_id, device_name, client_token, payload_hash, at) VALUES (?, ?, ?, ?, ?)",
-                [device.productId, device.deviceName, token, payloadHash, at])
-        return true
+        // One statement: a new token is inserted; a known one is overwritten unless this is its
+        // resend (same payload within the window), which changes nothing and so counts 0 rows.
+        try run("""
+            INSERT INTO report_tokens (product_id, device_name, client_token, payload_hash, at) VALUES (?1, ?2, ?3, ?4, ?5)
+            ON CONFLICT (product_id, device_name, client_token) DO UPDATE SET payload_hash = excluded.payload_hash, at = excluded.at
+            WHERE NOT (report_tokens.payload_hash = excluded.payload_hash AND excluded.at >= report_tokens.at
+                       AND excluded.at - report_tokens.at <= ?6)
+            """, [device.productId, device.deviceName, token, payloadHash, at, windowMillis])
+        return db.changesCount > 0
     }
 }
 

@@ -204,9 +204,17 @@ public struct OTAOrchestrator {
         try operate(taskId: taskId, device: device, event: .cancel) { $0.state == .pending || $0.state == .pushed }
     }
 
-    /// Retries the task's record of `device`, or every failed record of the task.
-    public mutating func retry(taskId: String, device: DeviceRef?) throws -> Step {
-        try operate(taskId: taskId, device: device, event: .retry) { $0.state == .failed }
+    /// Retries the task's record of `device`, or every failed record of the task. With
+    /// `dispatchLater` (the CLI, which cannot publish) a retried record that was not pushed at
+    /// once gets a dispatch check due now, which the running runtime's clock carries out.
+    public mutating func retry(taskId: String, device: DeviceRef?, dispatchLater: Bool = false) throws -> Step {
+        var step = try operate(taskId: taskId, device: device, event: .retry) { $0.state == .failed }
+        guard dispatchLater else { return step }
+        for i in step.changed.indices where step.changed[i].state == .pending && step.changed[i].deadline == nil {
+            step.changed[i].deadline = now
+            try tx.saveOTARecord(step.changed[i].row)
+        }
+        return step
     }
 
     private mutating func operate(taskId: String, device: DeviceRef?, event: OTAEngine.Event, all: (OTARecord) -> Bool) throws -> Step {

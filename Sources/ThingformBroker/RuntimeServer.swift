@@ -75,6 +75,8 @@ public final class RuntimeServer: @unchecked Sendable {
                                                     attributes: [.posixPermissions: 0o700])
             try broker.start()
             try connectAdmin()
+            // The upgrade tasks and the firmware catalog before the first device message.
+            queue.sync { otaTick() }
             try startJournal()
             startPolling()
             if let httpPort = options.httpPort {

@@ -64,7 +64,6 @@ extension MessagePipeline {
     /// enabled, is online, and reported its version in its current session (the SDKs report it
     /// only after subscribing to `$ota/update/…`).
     func otaOrchestrator(_ tx: RuntimeTransaction, _ now: Int64) throws -> OTAOrchestrator {
-        if ota.syncedSerial == nil { ota.catalog = OTAFirmwareCatalog(snapshot: try store.snapshot()) }
         let world = self.world
         let canPush = ota.baseURL != nil
         return OTAOrchestrator(tx: tx, now: now) { ref in
@@ -102,11 +101,14 @@ extension MessagePipeline {
         let serial = world.serial
         let due = try store.runtimeRead { try $0.nextOTADeadline() }.map { $0 <= nowMillis } ?? false
         guard serial != ota.syncedSerial || due else { return [] }
+        // Read before the transaction: the store is not reentrant.
+        let snapshot = serial != ota.syncedSerial ? try store.snapshot() : nil
+        if let snapshot { ota.catalog = OTAFirmwareCatalog(snapshot: snapshot) }
         var out: [OutboundMessage] = []
         _ = try handle([]) { tx in
             var orchestrator = try self.otaOrchestrator(tx, nowMillis)
-            if serial != self.ota.syncedSerial {
-                out += try self.otaSync(&orchestrator, tx)
+            if let snapshot {
+                out += try self.otaSync(snapshot, &orchestrator, tx)
             }
             out += try self.otaCarryOut(orchestrator.fireDeadlines(), "", nowMillis, tx)
         }
@@ -116,9 +118,7 @@ extension MessagePipeline {
 
     /// FirmwareTasks of the state without a task row are created (enrolled); task rows whose
     /// FirmwareTask is gone are closed.
-    func otaSync(_ orchestrator: inout OTAOrchestrator, _ tx: RuntimeTransaction) throws -> [OutboundMessage] {
-        let snapshot = try store.snapshot()
-        ota.catalog = OTAFirmwareCatalog(snapshot: snapshot)
+    func otaSync(_ snapshot: Snapshot, _ orchestrator: inout OTAOrchestrator, _ tx: RuntimeTransaction) throws -> [OutboundMessage] {
         var out: [OutboundMessage] = []
         let existing = Dictionary(try tx.otaTasks().map { ($0.taskId, $0) }, uniquingKeysWith: { a, _ in a })
         var declared = Set<String>()

@@ -131,30 +131,8 @@ final class RuntimeOTATests: XCTestCase {
         return "\(try XCTUnwrap(fw.id))-1.1.0.bin"
     }
 
-    /// One raw HTTP/1.1 exchange, as the C SDK makes it: the status line, headers and body.
     private func get(_ path: String, range: String?) throws -> (head: String, body: [UInt8]) {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(runtime.httpPort).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let connected = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
-        XCTAssertEqual(connected, 0)
-        var request = "GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: */*\r\nAccept-Encoding: gzip, deflate\r\nConnection: close\r\n"
-        if let range { request += "Range: \(range)\r\n" }
-        request += "\r\n"
-        _ = request.withCString { send(fd, $0, strlen($0), 0) }
-        var data: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 65536)
-        while true {
-            let n = recv(fd, &buffer, buffer.count, 0)
-            if n <= 0 { break }
-            data += buffer[0..<n]
-        }
-        let separator: [UInt8] = [13, 10, 13, 10]
-        let cut = (0..<max(0, data.count - 3)).first { Array(data[$0..<$0 + 4]) == separator } ?? data.count
-        return (String(decoding: data[0..<cut], as: UTF8.self), Array(data[min(data.count, cut + 4)...]))
+        try rawHTTPGet(port: runtime.httpPort, path: path, range: range)
     }
 
     func testFirmwareIsServedWithRangeExactLengthAndNoCompression() throws {

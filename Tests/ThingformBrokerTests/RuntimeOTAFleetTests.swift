@@ -114,6 +114,20 @@ final class RuntimeOTAFleetTests: XCTestCase {
         XCTAssertTrue(eventually(timeout: 5) { self.state("fleet_01") == "failed" })
         XCTAssertEqual(status()["fleet_01"]?["detail"] as? String, "version mismatch: expected 1.1.0, reported 1.0.0")
 
+        // Retry through the CLI: the running runtime pushes again within a second (the device is
+        // ready); then a cancel, and a second cancel is refused.
+        let retried = try runtime.run(["firmware", "task", "retry", "FirmwareTask/fleet-to-1-1-0", "fleet_00"])
+        XCTAssertEqual(retried.status, 0, retried.output)
+        XCTAssertTrue(eventually(timeout: 5) { failing.updates.count == 2 }, "\(failing.received.all)")
+        XCTAssertEqual(state("fleet_00"), "pushed")
+        XCTAssertEqual(status()["fleet_00"]?["redispatches"] as? Int, 0)
+        let cancelled = try runtime.run(["firmware", "task", "cancel", "FirmwareTask/fleet-to-1-1-0", "fleet_00"])
+        XCTAssertEqual(cancelled.status, 0, cancelled.output)
+        XCTAssertEqual(status()["fleet_00"]?["detail"] as? String, "cancelled")
+        let refused = try runtime.run(["firmware", "task", "cancel", "FirmwareTask/fleet-to-1-1-0", "fleet_00"])
+        XCTAssertEqual(refused.status, 1, refused.output)
+        XCTAssertTrue(refused.output.contains("E-OTA-08"), refused.output)
+
         // Drops after 50,000 bytes, reconnects, reports its old version, gets the upgrade again
         // at once and resumes with Range from where it stopped.
         let n = firmware.count

@@ -15,27 +15,18 @@ final class RuntimeOTAFleetTests: XCTestCase {
     private var firmware: [UInt8] = []
 
     override func setUpWithError() throws {
-        manifests = try temporaryFolder("ota-fleet")
-        try FileManager.default.copyItem(at: RuntimeProcess.fixtures.appendingPathComponent("manifests/light.yaml"),
-                                         to: manifests.appendingPathComponent("light.yaml"))
         firmware = (0..<200_000).map { UInt8(truncatingIfNeeded: $0 &* 2_654_435_761 >> 7) }
-        try Data(firmware).write(to: manifests.appendingPathComponent("light-1.1.0.bin"))
-        try """
-        apiVersion: thingform/v1
-        kind: Device
-        metadata: {name: fleet}
-        spec: {product: smart-light, batch: {quantity: 4, namePattern: "fleet_{index:02}"}}
-        ---
-        apiVersion: thingform/v1
-        kind: Firmware
-        metadata: {name: light-fw-1-1-0}
-        spec: {product: smart-light, name: 灯固件, version: 1.1.0, file: ./light-1.1.0.bin}
-        ---
-        apiVersion: thingform/v1
-        kind: FirmwareTask
-        metadata: {name: fleet-to-1-1-0}
-        spec: {firmware: light-fw-1-1-0, method: byVersion, mode: dynamic, sourceVersions: ["1.0.0"], timeoutMinutes: 1, maxRedispatch: 0}
-        """.write(to: manifests.appendingPathComponent("ota.yaml"), atomically: true, encoding: .utf8)
+        manifests = try otaManifests(firmware: firmware, extra: """
+            apiVersion: thingform/v1
+            kind: Device
+            metadata: {name: fleet}
+            spec: {product: smart-light, batch: {quantity: 4, namePattern: "fleet_{index:02}"}}
+            ---
+            apiVersion: thingform/v1
+            kind: FirmwareTask
+            metadata: {name: fleet-to-1-1-0}
+            spec: {firmware: light-fw-1-1-0, method: byVersion, mode: dynamic, sourceVersions: ["1.0.0"], timeoutMinutes: 1, maxRedispatch: 0}
+            """)
         runtime = try RuntimeProcess(manifests: manifests)
         try runtime.startRun()
     }

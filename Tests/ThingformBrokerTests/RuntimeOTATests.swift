@@ -15,23 +15,14 @@ final class RuntimeOTATests: XCTestCase {
     private var secret = ""
 
     override func setUpWithError() throws {
-        manifests = try temporaryFolder("ota-manifests")
-        try FileManager.default.copyItem(at: RuntimeProcess.fixtures.appendingPathComponent("manifests/light.yaml"),
-                                         to: manifests.appendingPathComponent("light.yaml"))
         var generator = SystemRandomNumberGenerator()
         firmware = (0..<300_000).map { _ in UInt8.random(in: 0...255, using: &generator) }
-        try Data(firmware).write(to: manifests.appendingPathComponent("light-1.1.0.bin"))
-        try """
-        apiVersion: thingform/v1
-        kind: Firmware
-        metadata: {name: light-fw-1-1-0}
-        spec: {product: smart-light, name: 灯固件, version: 1.1.0, file: ./light-1.1.0.bin}
-        ---
-        apiVersion: thingform/v1
-        kind: FirmwareTask
-        metadata: {name: light-to-1-1-0}
-        spec: {firmware: light-fw-1-1-0, method: byVersion, mode: dynamic, sourceVersions: ["1.0.0"]}
-        """.write(to: manifests.appendingPathComponent("ota.yaml"), atomically: true, encoding: .utf8)
+        manifests = try otaManifests(firmware: firmware, extra: """
+            apiVersion: thingform/v1
+            kind: FirmwareTask
+            metadata: {name: light-to-1-1-0}
+            spec: {firmware: light-fw-1-1-0, method: byVersion, mode: dynamic, sourceVersions: ["1.0.0"]}
+            """)
         runtime = try RuntimeProcess(manifests: manifests)
         (productId, secret) = try runtime.credentials(product: "smart-light", device: "dev001")
         try runtime.startRun()
@@ -60,13 +51,7 @@ final class RuntimeOTATests: XCTestCase {
         guard FileManager.default.isExecutableFile(atPath: RuntimeProcess.sdkPython.path) else {
             throw XCTSkip("the Python SDK venv is missing (\(RuntimeProcess.sdkPython.path)): run `make venv`")
         }
-        let info = runtime.folder.appendingPathComponent("device_info.json")
-        let object: [String: Any] = [
-            "auth_mode": "KEY", "productId": productId, "productSecret": "YOUR_PRODUCT_SECRET", "deviceName": "dev001",
-            "key_deviceinfo": ["deviceSecret": secret],
-            "cert_deviceinfo": ["devCaFile": "", "devCertFile": "", "devPrivateKeyFile": ""], "region": "china",
-        ]
-        try JSONSerialization.data(withJSONObject: object).write(to: info)
+        let info = try runtime.writeDeviceInfo(productId: productId, deviceName: "dev001", secret: secret)
         let p = Process()
         p.executableURL = RuntimeProcess.sdkPython
         p.arguments = [RuntimeProcess.fixtures.appendingPathComponent("sdk_ota_device.py").path, "--device-file", info.path,

@@ -17,6 +17,9 @@ from enum import Enum
 
 from explorer import explorer
 
+# The same output and host redirection as the thing-model device (same folder).
+from sdk_device import emit, point_at
+
 
 class Cmd(Enum):
     FETCHED_SIZE = 0
@@ -24,19 +27,6 @@ class Cmd(Enum):
     MD5SUM = 2
     VERSION = 3
     CHECK_FIRMWARE = 4
-
-
-def emit(event, **fields):
-    fields["event"] = event
-    sys.stdout.write(json.dumps(fields, sort_keys=True) + "\n")
-    sys.stdout.flush()
-
-
-def point_at(qcloud, host, port):
-    hub = qcloud._QcloudExplorer__hub
-    protocol = hub._QcloudHubProvider__protocol
-    protocol._AsyncConnClient__host = host
-    protocol._AsyncConnClient__mqtt_tcp_port = port
 
 
 def main():

@@ -138,6 +138,10 @@ extension MessagePipeline {
         for (id, row) in existing where row.open && !declared.contains(id) {
             out += try otaCarryOut(orchestrator.close(id), "", orchestrator.now, tx)
         }
+        // Devices an apply deleted take their records with them.
+        var gone = Set<DeviceRef>()
+        for id in existing.keys { for r in try tx.otaRecords(task: id) where world.devices[r.device] == nil { gone.insert(r.device) } }
+        for device in gone { try orchestrator.deviceDeleted(device) }
         return out
     }
 }

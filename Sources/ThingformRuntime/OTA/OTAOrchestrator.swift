@@ -183,6 +183,11 @@ public struct OTAOrchestrator {
         return step
     }
 
+    /// T21: a deleted device's records go, and the counts drop with them.
+    public func deviceDeleted(_ device: DeviceRef) throws {
+        try tx.deleteOTARecords(device: device)
+    }
+
     // MARK: Time
 
     /// Every deadline at or before `now`, earliest first (after a restart, the overdue ones fire

@@ -326,6 +326,16 @@ final class OTAVectorTests: XCTestCase {
         XCTAssertEqual(try c.record("11", "light")?.state, .succeeded)
     }
 
+    /// T21 (console guide: a deleted device's data records are deleted).
+    func testADeletedDevicesRecordsGoAndTheCountsDrop() throws {
+        let h = try OTAHarness()
+        for d in ["light", "light2"] { try h.report(d, "3.1.3") }
+        try h.create(OTAHarness.task())
+        XCTAssertEqual(OTAStatistics.counts(try h.records()).all, 2)
+        try h.run { o in try o.deviceDeleted(OTAHarness.ref("light2")); return .init() }
+        XCTAssertEqual(try h.records().map(\.device.deviceName), ["light"])
+    }
+
     /// Deadlines are persisted: a restart (a new orchestrator on the same store) fires the overdue
     /// ones in deadline order and never touches finished records.
     func testOverdueDeadlinesFireInOrderAndFinishedRecordsStayFinished() throws {

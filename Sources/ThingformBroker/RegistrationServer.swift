@@ -10,6 +10,8 @@ final class RegistrationServer: @unchecked Sendable {
     private let port: Int
     private let desk: RegistrationDesk
     private let metrics: RuntimeMetrics?
+    /// Firmware downloads (`GET /{file}`), when the runtime serves upgrades.
+    var firmware: FirmwareDownloads?
     private var task: Task<Void, Error>?
 
     init(host: String, port: Int, desk: RegistrationDesk, metrics: RuntimeMetrics? = nil) {
@@ -40,6 +42,7 @@ final class RegistrationServer: @unchecked Sendable {
                                 body: .init(byteBuffer: ByteBuffer(bytes: text)))
             }
         }
+        firmware?.register(on: router)
         let running = DispatchSemaphore(value: 0)
         let failure = Failure()
         // Quiet: its start and its cancellation at stop are not news; `run` prints the ready line.

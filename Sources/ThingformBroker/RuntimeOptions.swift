@@ -45,6 +45,15 @@ public struct RuntimeOptions: Sendable {
                                           adminClientPrefix: RuntimeServer.adminClientPrefix, journalFolder: journalFolder.path))
     }
 
+    /// `http://HOST[:PORT]`, the base of the URLs in `update_firmware` (nil without the HTTP
+    /// edge): one path segment follows, and the port only when it is not 80 (the C SDK never
+    /// parses a port, so real C devices need port 80).
+    public var firmwareBaseURL: String? {
+        guard let httpPort, httpPort > 0 else { return nil }
+        let host = listenHost == "0.0.0.0" || listenHost == "::" ? "127.0.0.1" : listenHost
+        return "http://\(host)\(httpPort == 80 ? "" : ":\(httpPort)")"
+    }
+
     /// The line `run` prints once devices can connect, naming only what is served.
     public func readyLine(httpServed: Bool) -> String {
         var endpoints = ["mqtt://\(listenHost):\(mqttPort)"]

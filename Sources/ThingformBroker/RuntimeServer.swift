@@ -32,6 +32,7 @@ public final class RuntimeServer: @unchecked Sendable {
     private var client: MQTTClient?
     private var poller: DispatchSourceTimer?
     private var http: RegistrationServer?
+    private var firmware: FirmwareDownloads?
     private var claimed = false
     // On `queue`.
     private var journal: JournalReader?
@@ -51,6 +52,7 @@ public final class RuntimeServer: @unchecked Sendable {
         self.options = options
         self.log = log
         self.pipeline = try MessagePipeline(store: store)
+        pipeline.ota.baseURL = options.firmwareBaseURL
         var random = SystemRandomNumberGenerator()
         adminPassword = Hex.lowercase((0..<24).map { _ in UInt8.random(in: 0...255, using: &random) })
     }
@@ -73,11 +75,18 @@ public final class RuntimeServer: @unchecked Sendable {
                                                     attributes: [.posixPermissions: 0o700])
             try broker.start()
             try connectAdmin()
+            // The upgrade tasks and the firmware catalog before the first device message.
+            queue.sync { otaTick() }
             try startJournal()
             startPolling()
             if let httpPort = options.httpPort {
                 let desk = RegistrationDesk(store: store, registered: { [weak self] in self?.deviceRegistered() })
                 let http = RegistrationServer(host: options.listenHost, port: httpPort, desk: desk, metrics: RuntimeMetrics(store: store))
+                let firmware = FirmwareDownloads(artefacts: FirmwareArtefacts(statePath: options.statePath), log: log)
+                firmware.update(OTAFirmwareCatalog(snapshot: try store.snapshot()))
+                for problem in firmware.check() { log("thingform run: \(problem)") }
+                http.firmware = firmware
+                self.firmware = firmware
                 try http.start()
                 self.http = http
             }
@@ -184,6 +193,7 @@ public final class RuntimeServer: @unchecked Sendable {
             // A fallback for a missed inotify wake-up.
             self?.consume()
             self?.pruneIfDue()
+            self?.otaTick()
         }
         poller = timer
         timer.resume()
@@ -192,7 +202,11 @@ public final class RuntimeServer: @unchecked Sendable {
     /// On the pipeline queue: re-reads the state when it moved and rewrites the directory.
     private func refresh(force: Bool) {
         do {
-            if try pipeline.refresh(force: force) { try writeDirectory(); forwarding?.update(rules: pipeline.world.rules) }
+            if try pipeline.refresh(force: force) {
+                try writeDirectory()
+                forwarding?.update(rules: pipeline.world.rules)
+                firmware?.update(OTAFirmwareCatalog(snapshot: try store.snapshot()))
+            }
         } catch {
             log("thingform run: refreshing from the state failed: \(error)")
         }
@@ -209,6 +223,26 @@ public final class RuntimeServer: @unchecked Sendable {
             if removed > 0 { log("thingform run: removed \(removed) log and history rows past their retention") }
         } catch {
             log("thingform run: pruning the runtime tables failed: \(error)")
+        }
+    }
+
+    /// On the pipeline queue: the upgrade tasks' clock (task creation and closure after an apply,
+    /// timeouts and redispatches); what it pushes is published after its transaction committed.
+    private func otaTick() {
+        do {
+            publish(try pipeline.otaTick(nowMillis: Int64(Date().timeIntervalSince1970 * 1000)))
+        } catch {
+            log("thingform run: the upgrade tasks' timers failed: \(error)")
+        }
+    }
+
+    private func publish(_ messages: [OutboundMessage]) {
+        for message in messages {
+            do {
+                try client?.publish(topic: message.topic, payload: message.payload, qos: message.qos)
+            } catch {
+                log("thingform run: publishing \(message.topic) failed: \(error)")
+            }
         }
     }
 
@@ -302,15 +336,7 @@ public final class RuntimeServer: @unchecked Sendable {
             }
             return nil
         }
-        for result in results {
-            for message in result.outbound {
-                do {
-                    try client?.publish(topic: message.topic, payload: message.payload, qos: message.qos)
-                } catch {
-                    log("thingform run: publishing \(message.topic) failed: \(error)")
-                }
-            }
-        }
+        for result in results { publish(result.outbound) }
         return nil
     }
 

@@ -36,6 +36,8 @@ public final class MessagePipeline {
     public var payloadLimit = 16_384
     /// The rule engine's message sequences and counters, written once per transaction.
     var ruleState = RuleRunState()
+    /// Firmware upgrades: the HTTP edge's address and the state's firmware (OTA/).
+    public var ota = OTAEdge()
 
     /// A device's latest reported values: `values` is what ThingMessages checks against (handed
     /// over as it is, no copy per message); `stored` the text and change time of each.
@@ -66,8 +68,8 @@ public final class MessagePipeline {
         runtimeBindings = Dictionary(rows.map { ($0.subDevice, $0) }, uniquingKeysWith: { a, _ in a })
     }
 
-    /// Handles one uplink (`$thing/up/…`, `$sys/operation/…`, `$gateway/operation/…`; `$ota/report/…`
-    /// is stored as a log only for now) in its own transaction.
+    /// Handles one uplink (`$thing/up/…`, `$sys/operation/…`, `$gateway/operation/…`, `$ota/report/…`) in its own
+    /// transaction.
     public func handle(_ message: InboundMessage) throws -> PipelineResult {
         try handle([.message(message)])[0]
     }
@@ -171,11 +173,7 @@ public final class MessagePipeline {
         case ("$gateway", 4) where parts[1] == "operation":
             return try gateway(m, DeviceRef(String(parts[2]), String(parts[3])), tx)
         case ("$ota", 4) where parts[1] == "report":
-            let ref = DeviceRef(String(parts[2]), String(parts[3]))
-            // A gateway reports its sub-devices' upgrades on their topics.
-            if let refusal = try admit(m, ref, kind: "ota", allowGateway: true, tx) { return refusal }
-            try logContent(ref, m.topic, "up", m.payload, m.receivedAtMillis, tx)
-            return PipelineResult(outcome: .logged("OTA reports are stored as content logs"), kind: "ota", device: ref)
+            return try ota(m, DeviceRef(String(parts[2]), String(parts[3])), tx)
         default:
             return .refused(.topicNotServed, "the runtime serves $thing/up/…, $sys/operation/…, $gateway/operation/… and $ota/report/…, not \(m.topic)", kind: "topic")
         }

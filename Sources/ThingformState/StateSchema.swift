@@ -121,6 +121,8 @@ enum StateSchema {
         migrator.registerMigration("v5b-journal") { db in try RuntimeJournalSchema.create(db) }
         // The rule engine's outbox, dead letters, counters and message sequence: see OutboxSchema.
         migrator.registerMigration("v6-outbox") { db in try OutboxSchema.create(db) }
+        // The OTA engine's tasks, records and reported versions: see FirmwareRuntimeSchema.
+        migrator.registerMigration("v7-firmware") { db in try FirmwareRuntimeSchema.create(db) }
         return migrator
     }
 }

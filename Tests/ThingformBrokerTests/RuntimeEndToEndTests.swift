@@ -30,13 +30,7 @@ final class RuntimeEndToEndTests: XCTestCase {
         guard FileManager.default.isExecutableFile(atPath: RuntimeProcess.sdkPython.path) else {
             throw XCTSkip("the Python SDK venv is missing (\(RuntimeProcess.sdkPython.path)): run `make venv` (make test does)")
         }
-        let info = runtime.folder.appendingPathComponent("device_info.json")
-        let object: [String: Any] = [
-            "auth_mode": "KEY", "productId": productId, "productSecret": "YOUR_PRODUCT_SECRET", "deviceName": "dev001",
-            "key_deviceinfo": ["deviceSecret": secret],
-            "cert_deviceinfo": ["devCaFile": "", "devCertFile": "", "devPrivateKeyFile": ""], "region": "china",
-        ]
-        try JSONSerialization.data(withJSONObject: object).write(to: info)
+        let info = try runtime.writeDeviceInfo(productId: productId, deviceName: "dev001", secret: secret)
         let p = Process()
         p.executableURL = RuntimeProcess.sdkPython
         p.arguments = [RuntimeProcess.fixtures.appendingPathComponent("sdk_device.py").path, "--device-file", info.path,

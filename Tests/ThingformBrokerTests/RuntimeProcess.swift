@@ -132,6 +132,18 @@ final class RuntimeProcess {
         return p.terminationStatus
     }
 
+    /// The Python SDK's device info file (key authentication) in the test folder.
+    func writeDeviceInfo(productId: String, deviceName: String, secret: String) throws -> URL {
+        let info = folder.appendingPathComponent("device_info.json")
+        let object: [String: Any] = [
+            "auth_mode": "KEY", "productId": productId, "productSecret": "YOUR_PRODUCT_SECRET", "deviceName": deviceName,
+            "key_deviceinfo": ["deviceSecret": secret],
+            "cert_deviceinfo": ["devCaFile": "", "devCertFile": "", "devPrivateKeyFile": ""], "region": "china",
+        ]
+        try JSONSerialization.data(withJSONObject: object).write(to: info)
+        return info
+    }
+
     /// A crafted device client: client id, the four-field username and an HMAC password.
     func deviceClient(productId: String, deviceName: String, secret: String, expiry: String = "9223372036854775807",
                       password: String? = nil, reconnect: Bool = false, handlers: MQTTClient.Handlers = .init()) throws -> MQTTClient {

@@ -107,7 +107,9 @@ public enum ResourceDecoder {
             attrs.append(.init("labels", .object(labels.sorted { $0.0 < $1.0 }.map { JSON.Field($0.0, .string($0.1)) })))
         }
         attrs.append(.init("spec", spec.canonical))
-        return Resource(address: address, location: ctx.location(doc.root), attributes: .object(attrs),
-                        references: spec.references, fieldLocations: ctx.fieldLocations)
+        var resource = Resource(address: address, location: ctx.location(doc.root), attributes: .object(attrs),
+                                references: spec.references, fieldLocations: ctx.fieldLocations)
+        if let firmware = spec as? FirmwareSpec { resource.uploads[firmware.digest.md5] = ManifestPath.resolve(firmware.path, from: doc.file) }
+        return resource
     }
 }

@@ -19,6 +19,9 @@ public struct Resource: Sendable {
     /// loader supplies it (it re-reads the document on demand): recording every field's position
     /// up front, or keeping every parsed document, would cost more than the whole parse.
     public var locator: (@Sendable (String) -> SourceLocation?)?
+    /// Files `apply` copies into the state's artefact store, by lowercase MD5 (a firmware's
+    /// bytes, resolved against its manifest); not part of the canonical form.
+    public var uploads: [String: String] = [:]
 
     public init(address: Address, location: SourceLocation, attributes: JSON, references: [Address],
                 fieldLocations: [String: SourceLocation] = [:], locator: (@Sendable (String) -> SourceLocation?)? = nil) {

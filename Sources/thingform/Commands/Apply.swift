@@ -70,6 +70,7 @@ struct Apply: ParsableCommand {
             let preflight = ApplyPreflight(skipConnectivity: skipConnectivityCheck)
             applier.preflight = { plan, snapshot in preflight.checkBlocking(plan, snapshot: snapshot) }
             let clock = PhaseClock()
+            try FirmwareUploads.stage(plan, statePath: stateOptions.path)
             let result = try applier.apply(plan, to: store)
             clock.lap("apply \(plan.changes.count) changes")
             for w in result.warnings { printError("Warning: \(w)") }

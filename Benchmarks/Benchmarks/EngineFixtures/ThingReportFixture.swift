@@ -8,7 +8,7 @@ public struct ThingReportFixture: Sendable {
     public let payload: [UInt8]
     public let productId = "ABCDEFGHIJ"
     public let deviceName = "dev001"
-    public var topic: String { "$thing/up/property/\(productId)/\(deviceName)" }
+    public let topic = "$thing/up/property/ABCDEFGHIJ/dev001"
     /// Draft-07 JSON Schema of the report: envelope, every property's type, range, length,
     /// mapping, struct members and array elements; unknown properties refused.
     public let schema: JSON

@@ -1,6 +1,6 @@
 """Geofence's anchor: shapely 2 (GEOS) STRtree over the same polygons, asked which polygons
 contain each of the same positions (one bulk `query(points, predicate="within")`, GEOS's fastest
-path). Prints `ns=<median per position> hits=<point-in-polygon pairs>`.
+path). Prints `ns=<median CPU time per position> hits=<point-in-polygon pairs>`.
 
     python shapely_strtree.py FENCES.f64 POSITIONS.f64
 

@@ -1,6 +1,6 @@
 """RuleSQL's anchor: SQLite's json_extract over the same million payloads (the 1,000 distinct
 payloads of the file, cycled into an in-memory table), filtered in SQL as the rule filters
-`temp > 30`. Prints `ns=<median per row> matches=<rows>`.
+`temp > 30`. Prints `ns=<median CPU time per row> matches=<rows>`.
 
     python sqlite_json_extract.py PAYLOADS.jsonl ROWS
 """

@@ -1,5 +1,5 @@
 """ThingMessages' anchor: json.loads plus a fastjsonschema validator generated from the JSON
-Schema of the same 20-property report. Prints `ns=<median per report> valid=true|false`.
+Schema of the same 20-property report. Prints `ns=<median CPU time per report> valid=true|false`.
 
     python thing_report.py SCHEMA.json REPORT.json ITERATIONS
 """

@@ -144,3 +144,43 @@ final class ReportFastPathTests: XCTestCase {
         XCTAssertEqual(ThingTopic(parsing: "$thing/down/action/P/设备")?.deviceName, "设备")
     }
 }
+
+/// Struct values whose keys are all members are checked by rank (no sort); they must come out
+/// exactly as the sorting path checks them: order, repeated keys, normalised members, errors.
+final class StructMemberOrderTests: XCTestCase {
+    func testKnownMembersAgreeWithTheSortingPath() {
+        let type = DataType.struct(members: [
+            StructMember(id: "longitude", name: "lon", required: true, dataType: .float(NumberDefinition(min: "-180", max: "180"))),
+            StructMember(id: "latitude", name: "lat", required: true, dataType: .float(NumberDefinition(min: "-90", max: "90"))),
+            StructMember(id: "on", name: "on", dataType: .bool(mapping: [MappingEntry("0", "off"), MappingEntry("1", "on")])),
+            StructMember(id: "n", name: "n", dataType: .int(NumberDefinition(min: "0", max: "10"))),
+        ])
+        guard case let .structure(members) = ValueRule(type, strictStep: false) else { return XCTFail("not a struct rule") }
+        let values: [String: [JSON]] = [
+            "longitude": [.number("1.5"), .number("1e1"), .number("200"), .string("x")],
+            "latitude": [.number("-0.0"), .number("95")],
+            "on": [.bool(true), .number("1"), .number("2"), .null],
+            "n": [.number("5e0"), .number("7"), .number("11")],
+        ]
+        var rng = SplitMix64(seed: 7)
+        var known = 0
+        for _ in 0..<3_000 {
+            var fields: [JSON.Field] = []
+            for _ in 0..<Int.random(in: 0...6, using: &rng) {
+                let id = ["longitude", "latitude", "on", "n"].randomElement(using: &rng)!
+                fields.append(JSON.Field(id, values[id]!.randomElement(using: &rng)!))
+            }
+            let value = JSON.object(fields)
+            let sorted = ValueRule.checkSortedMembers(fields, value, members)
+            guard let ranked = ValueRule.checkKnownMembers(fields, value, members) else { return XCTFail("\(fields) has only members") }
+            known += 1
+            switch (ranked, sorted) {
+            case let (.success(a), .success(b)): XCTAssertEqual(a, b, "\(fields)")
+            case let (.failure(a), .failure(b)): XCTAssertEqual(a, b, "\(fields)")
+            default: XCTFail("\(fields): \(ranked) vs \(sorted)")
+            }
+        }
+        XCTAssertEqual(known, 3_000)
+        XCTAssertNil(ValueRule.checkKnownMembers([JSON.Field("x", .null)], .object([JSON.Field("x", .null)]), members))
+    }
+}

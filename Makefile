@@ -16,7 +16,7 @@ MQTT_PORT ?= 1883
 MQTTS_PORT ?= 8883
 HTTP_PORT ?= $(shell [ "$$(id -u)" -eq 0 ] && echo 80 || echo 8080)
 
-.PHONY: deps build plugin venv run test fuzz bench bench-forwarders schemas clean
+.PHONY: deps build plugin venv run test fuzz bench bench-forwarders bench-engines schemas clean
 
 ## deps: install the system libraries that are missing (libyaml for the YAML reader, SQLite, OpenSSL headers).
 deps:
@@ -104,9 +104,30 @@ bench-forwarders: deps
 	psql -X -q -h "$$dir" -p $$port -U thingform -d postgres -c 'CREATE DATABASE bench'; \
 	BENCH_PG_PORT=$$port BENCH_PG_PASSWORD=Abc_1234 /usr/bin/time -f "peak memory (max RSS): %M KiB" Benchmarks/.build/release/ForwarderBenchmarks
 
+## bench-engines (part of bench): each engine's headline beside its peer on identical input, as a
+## ratio measured in the same run (CPU time, median of rounds): ThingMessages' 20-property report
+## against json.loads + a fastjsonschema validator of the same report; RuleSQL's simple filter
+## against SQLite's json_extract over the same million payloads; Geofence against shapely 2's
+## STRtree (GEOS) with the hit counts compared; CAM per decision with 1,000 policies (absolute).
+## The anchors run in $(BENCH_VENV), built here with pinned versions; allocations per operation
+## come from a preloaded counter (Benchmarks/Support/malloc_count.c).
+BENCH_VENV := .venv-bench
+bench: bench-engines
+bench-engines: deps $(BENCH_VENV)/.installed
+	cd Benchmarks && swift build -c release --product EngineBenchmarks
+	@mkdir -p Benchmarks/.build/release
+	cc -O2 -shared -fPIC -o Benchmarks/.build/release/libmalloc_count.so Benchmarks/Support/malloc_count.c
+	@set -e; dir=$$(mktemp -d /tmp/thingform-bench-engines.XXXXXX); trap 'rm -rf '"$$dir" EXIT; \
+	LD_PRELOAD=$(CURDIR)/Benchmarks/.build/release/libmalloc_count.so Benchmarks/.build/release/EngineBenchmarks \
+	  --python $(BENCH_VENV)/bin/python --anchors Benchmarks/Anchors --scratch "$$dir"
+$(BENCH_VENV)/.installed: | deps
+	python3 -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/pip install -q fastjsonschema==2.22.3 shapely==2.2.0 numpy==2.4.6
+	touch $@
+
 ## schemas: regenerate the manifests' JSON Schemas under schemas/ (a test fails when they drift).
 schemas: deps
 	swift run thingform schemas --out schemas
 
 clean:
-	rm -rf .build .thingform Benchmarks/.build $(VENV)
+	rm -rf .build .thingform Benchmarks/.build $(VENV) $(BENCH_VENV)

@@ -35,13 +35,13 @@ let package = Package(
         ),
         .executableTarget(
             name: "GeofenceBenchmarks",
-            dependencies: [.product(name: "Benchmark", package: "package-benchmark"), .product(name: "Geofence", package: "thingform")],
+            dependencies: [.product(name: "Benchmark", package: "package-benchmark"), "EngineFixtures", .product(name: "Geofence", package: "thingform")],
             path: "Benchmarks/GeofenceBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "package-benchmark")]
         ),
         .executableTarget(
             name: "CAMBenchmarks",
-            dependencies: [.product(name: "Benchmark", package: "package-benchmark"), .product(name: "CAM", package: "thingform")],
+            dependencies: [.product(name: "Benchmark", package: "package-benchmark"), "EngineFixtures", .product(name: "CAM", package: "thingform")],
             path: "Benchmarks/CAMBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "package-benchmark")]
         ),
@@ -51,6 +51,7 @@ let package = Package(
                 .product(name: "Benchmark", package: "package-benchmark"),
                 .product(name: "ThingMessages", package: "thingform"),
                 .product(name: "ThingformModel", package: "thingform"),
+                "EngineFixtures",
             ],
             path: "Benchmarks/ThingMessagesBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "package-benchmark")]
@@ -74,6 +75,31 @@ let package = Package(
             ],
             path: "Benchmarks/ReplayBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "package-benchmark")]
+        ),
+        // Inputs shared by the package-benchmark suites and EngineBenchmarks (so the anchored
+        // figures measure exactly what the suites measure).
+        .target(
+            name: "EngineFixtures",
+            dependencies: [
+                .product(name: "ThingformModel", package: "thingform"),
+                .product(name: "Geofence", package: "thingform"),
+                .product(name: "CAM", package: "thingform"),
+            ],
+            path: "Benchmarks/EngineFixtures"
+        ),
+        // `make bench-engines`: a plain program printing each engine's figure as a ratio against
+        // its peer (fastjsonschema, SQLite json_extract, shapely STRtree) measured in the same run.
+        .executableTarget(
+            name: "EngineBenchmarks",
+            dependencies: [
+                "EngineFixtures",
+                .product(name: "ThingMessages", package: "thingform"),
+                .product(name: "ThingformModel", package: "thingform"),
+                .product(name: "RuleSQL", package: "thingform"),
+                .product(name: "Geofence", package: "thingform"),
+                .product(name: "CAM", package: "thingform"),
+            ],
+            path: "Benchmarks/EngineBenchmarks"
         ),
         // `make bench`'s end-to-end figure: 10,000 devices on libmosquitto against `thingform run`.
         .systemLibrary(name: "CMosquittoClient", path: "Load/CMosquittoClient", pkgConfig: "libmosquitto", providers: [.apt(["libmosquitto-dev"])]),

@@ -105,8 +105,8 @@ enum Functions {
                 return { _, _ in throw EvalError("crypto: unknown algorithm") }
             }
             return { m, f in
-                guard let s = stringForm(try a(m, &f), f) else { return .missing }
-                return .string(Hashing.hex(alg, Array(s.utf8)))
+                guard var text = stringForm(try a(m, &f), f) else { return .missing }
+                return .string(text.withUTF8 { Hashing.hex(alg, $0) })
             }
         case "concat":
             let a = args[0], b = args[1]

@@ -1,5 +1,7 @@
 /// The digests of `crypto(field, algorithm)` (§6): MD5, SHA-1, SHA-256, SHA-384, SHA-512, in pure
-/// Swift (the engine has no dependencies). Output is lower-case hex.
+/// Swift (the engine has no dependencies). Output is lower-case hex. Runs per message: the blocks
+/// are read straight from the input (the padded tail and the schedule live on the stack), so the
+/// only allocation is the returned string.
 enum Hashing {
     enum Algorithm: String {
         case md5 = "MD5", sha1 = "SHA1", sha256 = "SHA256", sha384 = "SHA384", sha512 = "SHA512"
@@ -8,18 +10,29 @@ enum Hashing {
     }
 
     static func hex(_ algorithm: Algorithm, _ message: [UInt8]) -> String {
-        let digest: [UInt8]
-        switch algorithm {
-        case .md5: digest = md5(message)
-        case .sha1: digest = sha1(message)
-        case .sha256: digest = sha256(message)
-        case .sha384: digest = Array(sha512(message, initial: sha384Initial).prefix(48))
-        case .sha512: digest = sha512(message, initial: sha512Initial)
+        message.withUnsafeBufferPointer { hex(algorithm, $0) }
+    }
+
+    static func hex(_ algorithm: Algorithm, _ message: UnsafeBufferPointer<UInt8>) -> String {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 64) { digest in
+            let out = digest.baseAddress!
+            let n: Int
+            switch algorithm {
+            case .md5: md5(message, into: out); n = 16
+            case .sha1: sha1(message, into: out); n = 20
+            case .sha256: sha256(message, into: out); n = 32
+            case .sha384: sha512(message, initial: sha384Initial, words: 6, into: out); n = 48
+            case .sha512: sha512(message, initial: sha512Initial, words: 8, into: out); n = 64
+            }
+            return hexString(UnsafeBufferPointer(start: out, count: n))
         }
-        return hexString(digest)
     }
 
     static func hexString(_ bytes: [UInt8]) -> String {
+        bytes.withUnsafeBufferPointer { hexString($0) }
+    }
+
+    static func hexString(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
         String(unsafeUninitializedCapacity: bytes.count * 2) { out in
             let digits: StaticString = "0123456789abcdef"
             let d = digits.utf8Start
@@ -33,19 +46,34 @@ enum Hashing {
         }
     }
 
-    /// Pads to a multiple of `block` bytes with the bit length (big- or little-endian) at the end.
-    private static func pad(_ message: [UInt8], block: Int, lengthBytes: Int, bigEndian: Bool) -> [UInt8] {
-        var m = message
-        let bitLength = UInt64(message.count) &* 8
-        m.append(0x80)
-        while (m.count + lengthBytes) % block != 0 { m.append(0) }
-        var length = [UInt8](repeating: 0, count: lengthBytes)
-        for k in 0..<8 {
-            let byte = UInt8(truncatingIfNeeded: bitLength >> (8 * UInt64(k)))
-            if bigEndian { length[lengthBytes - 1 - k] = byte } else { length[k] = byte }
+    /// Calls `body` with each `block`-byte block of the padded message (a 0x80 byte, zeros, the bit
+    /// length in `lengthBytes` bytes, big- or little-endian): the full blocks straight from the
+    /// message, the last one or two from a stack buffer.
+    private static func forEachBlock(_ message: UnsafeBufferPointer<UInt8>, block: Int, lengthBytes: Int, bigEndian: Bool,
+                                     _ body: (UnsafePointer<UInt8>) -> Void) {
+        let full = message.count / block
+        if let base = message.baseAddress { for k in 0..<full { body(base + k * block) } }
+        let rest = message.count - full * block
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 2 * block) { tail in
+            tail.initialize(repeating: 0)
+            for k in 0..<rest { tail[k] = message[full * block + k] }
+            tail[rest] = 0x80
+            let total = rest + 1 + lengthBytes <= block ? block : 2 * block
+            let bitLength = UInt64(message.count) &* 8
+            for k in 0..<8 {
+                let byte = UInt8(truncatingIfNeeded: bitLength >> (8 * UInt64(k)))
+                if bigEndian { tail[total - 1 - k] = byte } else { tail[total - lengthBytes + k] = byte }
+            }
+            let base = UnsafePointer(tail.baseAddress!)
+            body(base)
+            if total == 2 * block { body(base + block) }
         }
-        m.append(contentsOf: length)
-        return m
+    }
+
+    private static func store(_ words: UnsafeMutableBufferPointer<UInt32>, into out: UnsafeMutablePointer<UInt8>) {
+        for (i, v) in words.enumerated() {
+            for k in 0..<4 { out[4 * i + k] = UInt8(truncatingIfNeeded: v >> (8 * UInt32(3 - k))) }
+        }
     }
 
     // MARK: MD5 (RFC 1321)
@@ -65,78 +93,78 @@ enum Hashing {
         0x6fa87e4f, 0xfe2ce6e0, 0xa3014314, 0x4e0811a1, 0xf7537e82, 0xbd3af235, 0x2ad7d2bb, 0xeb86d391,
     ]
 
-    static func md5(_ message: [UInt8]) -> [UInt8] {
+    static func md5(_ message: UnsafeBufferPointer<UInt8>, into out: UnsafeMutablePointer<UInt8>) {
         var a0: UInt32 = 0x67452301, b0: UInt32 = 0xefcdab89, c0: UInt32 = 0x98badcfe, d0: UInt32 = 0x10325476
-        let m = pad(message, block: 64, lengthBytes: 8, bigEndian: false)
-        var w = [UInt32](repeating: 0, count: 16)
-        for chunk in stride(from: 0, to: m.count, by: 64) {
-            for i in 0..<16 {
-                let j = chunk + 4 * i
-                w[i] = UInt32(m[j]) | UInt32(m[j + 1]) << 8 | UInt32(m[j + 2]) << 16 | UInt32(m[j + 3]) << 24
-            }
-            var a = a0, b = b0, c = c0, d = d0
-            for i in 0..<64 {
-                var f: UInt32
-                let g: Int
-                switch i {
-                case 0..<16: f = (b & c) | (~b & d); g = i
-                case 16..<32: f = (d & b) | (~d & c); g = (5 * i + 1) % 16
-                case 32..<48: f = b ^ c ^ d; g = (3 * i + 5) % 16
-                default: f = c ^ (b | ~d); g = (7 * i) % 16
+        withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 16) { w in
+            forEachBlock(message, block: 64, lengthBytes: 8, bigEndian: false) { m in
+                for i in 0..<16 {
+                    let j = 4 * i
+                    w[i] = UInt32(m[j]) | UInt32(m[j + 1]) << 8 | UInt32(m[j + 2]) << 16 | UInt32(m[j + 3]) << 24
                 }
-                f = f &+ a &+ md5K[i] &+ w[g]
-                a = d
-                d = c
-                c = b
-                b = b &+ rotl(f, md5Shift[i])
+                var a = a0, b = b0, c = c0, d = d0
+                for i in 0..<64 {
+                    var f: UInt32
+                    let g: Int
+                    switch i {
+                    case 0..<16: f = (b & c) | (~b & d); g = i
+                    case 16..<32: f = (d & b) | (~d & c); g = (5 * i + 1) % 16
+                    case 32..<48: f = b ^ c ^ d; g = (3 * i + 5) % 16
+                    default: f = c ^ (b | ~d); g = (7 * i) % 16
+                    }
+                    f = f &+ a &+ md5K[i] &+ w[g]
+                    a = d
+                    d = c
+                    c = b
+                    b = b &+ rotl(f, md5Shift[i])
+                }
+                a0 = a0 &+ a; b0 = b0 &+ b; c0 = c0 &+ c; d0 = d0 &+ d
             }
-            a0 = a0 &+ a; b0 = b0 &+ b; c0 = c0 &+ c; d0 = d0 &+ d
         }
-        var out: [UInt8] = []
-        for v in [a0, b0, c0, d0] {
-            for k in 0..<4 { out.append(UInt8(truncatingIfNeeded: v >> (8 * UInt32(k)))) }
+        for k in 0..<4 {
+            let shift = 8 * UInt32(k)
+            out[k] = UInt8(truncatingIfNeeded: a0 >> shift)
+            out[4 + k] = UInt8(truncatingIfNeeded: b0 >> shift)
+            out[8 + k] = UInt8(truncatingIfNeeded: c0 >> shift)
+            out[12 + k] = UInt8(truncatingIfNeeded: d0 >> shift)
         }
-        return out
     }
 
     @inline(__always) private static func rotl(_ x: UInt32, _ n: UInt32) -> UInt32 { (x << n) | (x >> (32 - n)) }
     @inline(__always) private static func rotr(_ x: UInt32, _ n: UInt32) -> UInt32 { (x >> n) | (x << (32 - n)) }
     @inline(__always) private static func rotr64(_ x: UInt64, _ n: UInt64) -> UInt64 { (x >> n) | (x << (64 - n)) }
 
-    private static func bigEndianWords(_ m: [UInt8], _ at: Int) -> UInt32 {
+    @inline(__always) private static func bigEndianWord(_ m: UnsafePointer<UInt8>, _ at: Int) -> UInt32 {
         UInt32(m[at]) << 24 | UInt32(m[at + 1]) << 16 | UInt32(m[at + 2]) << 8 | UInt32(m[at + 3])
-    }
-
-    private static func bytes(_ words: [UInt32]) -> [UInt8] {
-        var out: [UInt8] = []
-        for v in words { for k in (0..<4).reversed() { out.append(UInt8(truncatingIfNeeded: v >> (8 * UInt32(k)))) } }
-        return out
     }
 
     // MARK: SHA-1 (FIPS 180-4)
 
-    static func sha1(_ message: [UInt8]) -> [UInt8] {
-        var h: [UInt32] = [0x67452301, 0xEFCDAB89, 0x98BADCFE, 0x10325476, 0xC3D2E1F0]
-        let m = pad(message, block: 64, lengthBytes: 8, bigEndian: true)
-        var w = [UInt32](repeating: 0, count: 80)
-        for chunk in stride(from: 0, to: m.count, by: 64) {
-            for i in 0..<16 { w[i] = bigEndianWords(m, chunk + 4 * i) }
-            for i in 16..<80 { w[i] = rotl(w[i - 3] ^ w[i - 8] ^ w[i - 14] ^ w[i - 16], 1) }
-            var a = h[0], b = h[1], c = h[2], d = h[3], e = h[4]
-            for i in 0..<80 {
-                let f: UInt32, k: UInt32
-                switch i {
-                case 0..<20: f = (b & c) | (~b & d); k = 0x5A827999
-                case 20..<40: f = b ^ c ^ d; k = 0x6ED9EBA1
-                case 40..<60: f = (b & c) | (b & d) | (c & d); k = 0x8F1BBCDC
-                default: f = b ^ c ^ d; k = 0xCA62C1D6
+    private static let sha1Initial: [UInt32] = [0x67452301, 0xEFCDAB89, 0x98BADCFE, 0x10325476, 0xC3D2E1F0]
+
+    static func sha1(_ message: UnsafeBufferPointer<UInt8>, into out: UnsafeMutablePointer<UInt8>) {
+        withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 85) { t in
+            let w = UnsafeMutableBufferPointer(rebasing: t[0..<80])
+            let h = UnsafeMutableBufferPointer(rebasing: t[80..<85])
+            for i in 0..<5 { h[i] = sha1Initial[i] }
+            forEachBlock(message, block: 64, lengthBytes: 8, bigEndian: true) { m in
+                for i in 0..<16 { w[i] = bigEndianWord(m, 4 * i) }
+                for i in 16..<80 { w[i] = rotl(w[i - 3] ^ w[i - 8] ^ w[i - 14] ^ w[i - 16], 1) }
+                var a = h[0], b = h[1], c = h[2], d = h[3], e = h[4]
+                for i in 0..<80 {
+                    let f: UInt32, k: UInt32
+                    switch i {
+                    case 0..<20: f = (b & c) | (~b & d); k = 0x5A827999
+                    case 20..<40: f = b ^ c ^ d; k = 0x6ED9EBA1
+                    case 40..<60: f = (b & c) | (b & d) | (c & d); k = 0x8F1BBCDC
+                    default: f = b ^ c ^ d; k = 0xCA62C1D6
+                    }
+                    let t = rotl(a, 5) &+ f &+ e &+ k &+ w[i]
+                    e = d; d = c; c = rotl(b, 30); b = a; a = t
                 }
-                let t = rotl(a, 5) &+ f &+ e &+ k &+ w[i]
-                e = d; d = c; c = rotl(b, 30); b = a; a = t
+                h[0] = h[0] &+ a; h[1] = h[1] &+ b; h[2] = h[2] &+ c; h[3] = h[3] &+ d; h[4] = h[4] &+ e
             }
-            h[0] = h[0] &+ a; h[1] = h[1] &+ b; h[2] = h[2] &+ c; h[3] = h[3] &+ d; h[4] = h[4] &+ e
+            store(h, into: out)
         }
-        return bytes(h)
     }
 
     // MARK: SHA-256
@@ -152,31 +180,35 @@ enum Hashing {
         0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
     ]
 
-    static func sha256(_ message: [UInt8]) -> [UInt8] {
-        var h: [UInt32] = [0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19]
-        let m = pad(message, block: 64, lengthBytes: 8, bigEndian: true)
-        var w = [UInt32](repeating: 0, count: 64)
-        for chunk in stride(from: 0, to: m.count, by: 64) {
-            for i in 0..<16 { w[i] = bigEndianWords(m, chunk + 4 * i) }
-            for i in 16..<64 {
-                let s0 = rotr(w[i - 15], 7) ^ rotr(w[i - 15], 18) ^ (w[i - 15] >> 3)
-                let s1 = rotr(w[i - 2], 17) ^ rotr(w[i - 2], 19) ^ (w[i - 2] >> 10)
-                w[i] = w[i - 16] &+ s0 &+ w[i - 7] &+ s1
+    private static let sha256Initial: [UInt32] = [0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19]
+
+    static func sha256(_ message: UnsafeBufferPointer<UInt8>, into out: UnsafeMutablePointer<UInt8>) {
+        withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 72) { t in
+            let w = UnsafeMutableBufferPointer(rebasing: t[0..<64])
+            let h = UnsafeMutableBufferPointer(rebasing: t[64..<72])
+            for i in 0..<8 { h[i] = sha256Initial[i] }
+            forEachBlock(message, block: 64, lengthBytes: 8, bigEndian: true) { m in
+                for i in 0..<16 { w[i] = bigEndianWord(m, 4 * i) }
+                for i in 16..<64 {
+                    let s0 = rotr(w[i - 15], 7) ^ rotr(w[i - 15], 18) ^ (w[i - 15] >> 3)
+                    let s1 = rotr(w[i - 2], 17) ^ rotr(w[i - 2], 19) ^ (w[i - 2] >> 10)
+                    w[i] = w[i - 16] &+ s0 &+ w[i - 7] &+ s1
+                }
+                var a = h[0], b = h[1], c = h[2], d = h[3], e = h[4], f = h[5], g = h[6], hh = h[7]
+                for i in 0..<64 {
+                    let s1 = rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)
+                    let ch = (e & f) ^ (~e & g)
+                    let t1 = hh &+ s1 &+ ch &+ k256[i] &+ w[i]
+                    let s0 = rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)
+                    let maj = (a & b) ^ (a & c) ^ (b & c)
+                    let t2 = s0 &+ maj
+                    hh = g; g = f; f = e; e = d &+ t1; d = c; c = b; b = a; a = t1 &+ t2
+                }
+                h[0] = h[0] &+ a; h[1] = h[1] &+ b; h[2] = h[2] &+ c; h[3] = h[3] &+ d
+                h[4] = h[4] &+ e; h[5] = h[5] &+ f; h[6] = h[6] &+ g; h[7] = h[7] &+ hh
             }
-            var a = h[0], b = h[1], c = h[2], d = h[3], e = h[4], f = h[5], g = h[6], hh = h[7]
-            for i in 0..<64 {
-                let s1 = rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)
-                let ch = (e & f) ^ (~e & g)
-                let t1 = hh &+ s1 &+ ch &+ k256[i] &+ w[i]
-                let s0 = rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)
-                let maj = (a & b) ^ (a & c) ^ (b & c)
-                let t2 = s0 &+ maj
-                hh = g; g = f; f = e; e = d &+ t1; d = c; c = b; b = a; a = t1 &+ t2
-            }
-            h[0] = h[0] &+ a; h[1] = h[1] &+ b; h[2] = h[2] &+ c; h[3] = h[3] &+ d
-            h[4] = h[4] &+ e; h[5] = h[5] &+ f; h[6] = h[6] &+ g; h[7] = h[7] &+ hh
+            store(h, into: out)
         }
-        return bytes(h)
     }
 
     // MARK: SHA-512 and SHA-384
@@ -204,36 +236,37 @@ enum Hashing {
     static let sha384Initial: [UInt64] = [0xcbbb9d5dc1059ed8, 0x629a292a367cd507, 0x9159015a3070dd17, 0x152fecd8f70e5939,
                                           0x67332667ffc00b31, 0x8eb44a8768581511, 0xdb0c2e0d64f98fa7, 0x47b5481dbefa4fa4]
 
-    static func sha512(_ message: [UInt8], initial: [UInt64]) -> [UInt8] {
-        var h = initial
-        let m = pad(message, block: 128, lengthBytes: 16, bigEndian: true)
-        var w = [UInt64](repeating: 0, count: 80)
-        for chunk in stride(from: 0, to: m.count, by: 128) {
-            for i in 0..<16 {
-                var v: UInt64 = 0
-                for k in 0..<8 { v = v << 8 | UInt64(m[chunk + 8 * i + k]) }
-                w[i] = v
+    /// SHA-512, or SHA-384 with its initial values and 6 of the 8 words written.
+    static func sha512(_ message: UnsafeBufferPointer<UInt8>, initial: [UInt64], words: Int, into out: UnsafeMutablePointer<UInt8>) {
+        withUnsafeTemporaryAllocation(of: UInt64.self, capacity: 88) { t in
+            let w = UnsafeMutableBufferPointer(rebasing: t[0..<80])
+            let h = UnsafeMutableBufferPointer(rebasing: t[80..<88])
+            for i in 0..<8 { h[i] = initial[i] }
+            forEachBlock(message, block: 128, lengthBytes: 16, bigEndian: true) { m in
+                for i in 0..<16 {
+                    var v: UInt64 = 0
+                    for k in 0..<8 { v = v << 8 | UInt64(m[8 * i + k]) }
+                    w[i] = v
+                }
+                for i in 16..<80 {
+                    let s0 = rotr64(w[i - 15], 1) ^ rotr64(w[i - 15], 8) ^ (w[i - 15] >> 7)
+                    let s1 = rotr64(w[i - 2], 19) ^ rotr64(w[i - 2], 61) ^ (w[i - 2] >> 6)
+                    w[i] = w[i - 16] &+ s0 &+ w[i - 7] &+ s1
+                }
+                var a = h[0], b = h[1], c = h[2], d = h[3], e = h[4], f = h[5], g = h[6], hh = h[7]
+                for i in 0..<80 {
+                    let s1 = rotr64(e, 14) ^ rotr64(e, 18) ^ rotr64(e, 41)
+                    let ch = (e & f) ^ (~e & g)
+                    let t1 = hh &+ s1 &+ ch &+ k512[i] &+ w[i]
+                    let s0 = rotr64(a, 28) ^ rotr64(a, 34) ^ rotr64(a, 39)
+                    let maj = (a & b) ^ (a & c) ^ (b & c)
+                    let t2 = s0 &+ maj
+                    hh = g; g = f; f = e; e = d &+ t1; d = c; c = b; b = a; a = t1 &+ t2
+                }
+                h[0] = h[0] &+ a; h[1] = h[1] &+ b; h[2] = h[2] &+ c; h[3] = h[3] &+ d
+                h[4] = h[4] &+ e; h[5] = h[5] &+ f; h[6] = h[6] &+ g; h[7] = h[7] &+ hh
             }
-            for i in 16..<80 {
-                let s0 = rotr64(w[i - 15], 1) ^ rotr64(w[i - 15], 8) ^ (w[i - 15] >> 7)
-                let s1 = rotr64(w[i - 2], 19) ^ rotr64(w[i - 2], 61) ^ (w[i - 2] >> 6)
-                w[i] = w[i - 16] &+ s0 &+ w[i - 7] &+ s1
-            }
-            var a = h[0], b = h[1], c = h[2], d = h[3], e = h[4], f = h[5], g = h[6], hh = h[7]
-            for i in 0..<80 {
-                let s1 = rotr64(e, 14) ^ rotr64(e, 18) ^ rotr64(e, 41)
-                let ch = (e & f) ^ (~e & g)
-                let t1 = hh &+ s1 &+ ch &+ k512[i] &+ w[i]
-                let s0 = rotr64(a, 28) ^ rotr64(a, 34) ^ rotr64(a, 39)
-                let maj = (a & b) ^ (a & c) ^ (b & c)
-                let t2 = s0 &+ maj
-                hh = g; g = f; f = e; e = d &+ t1; d = c; c = b; b = a; a = t1 &+ t2
-            }
-            h[0] = h[0] &+ a; h[1] = h[1] &+ b; h[2] = h[2] &+ c; h[3] = h[3] &+ d
-            h[4] = h[4] &+ e; h[5] = h[5] &+ f; h[6] = h[6] &+ g; h[7] = h[7] &+ hh
+            for i in 0..<words { for k in 0..<8 { out[8 * i + k] = UInt8(truncatingIfNeeded: h[i] >> (8 * UInt64(7 - k))) } }
         }
-        var out: [UInt8] = []
-        for v in h { for k in (0..<8).reversed() { out.append(UInt8(truncatingIfNeeded: v >> (8 * UInt64(k)))) } }
-        return out
     }
 }

@@ -38,6 +38,10 @@ public struct MessageValidator: Sendable {
     public let options: Options
     let properties: [String: CompiledProperty]
     let propertyOrder: [String]
+    /// Property ids by their UTF-8 bytes, ranked in byte order, and their rules by rank: what
+    /// `fastReport` reads a report with.
+    let propertyKeys: KeyTable
+    let propertyRules: [ValueRule]
     let events: [String: CompiledEvent]
     let actions: [String: CompiledAction]
 
@@ -55,6 +59,8 @@ public struct MessageValidator: Sendable {
         for p in model.properties { props[p.id] = CompiledProperty(property: p, rule: ValueRule(p.define, strictStep: strict)) }
         properties = props
         propertyOrder = model.properties.map(\.id)
+        propertyKeys = KeyTable(model.properties.map(\.id))
+        propertyRules = propertyKeys.ids.map { props[$0]!.rule }
         var evs: [String: CompiledEvent] = [:]
         for e in model.events { evs[e.id] = CompiledEvent(event: e, params: params(e.params)) }
         events = evs
@@ -66,6 +72,11 @@ public struct MessageValidator: Sendable {
     /// Checks one message published on `topic`. `deviceName`, when given, must match the topic's;
     /// `state` is the device's shadow (nil reads as a fresh device with nothing pending).
     public func check(topic: String, payload: [UInt8], deviceName: String? = nil, state: DeviceShadow? = nil) -> MessageCheck {
+        check(topic: topic, payload: payload, deviceName: deviceName, state: state, fastPath: true)
+    }
+
+    /// `fastPath: false` forces the general path (tests compare the two).
+    func check(topic: String, payload: [UInt8], deviceName: String?, state: DeviceShadow?, fastPath: Bool) -> MessageCheck {
         guard let t = ThingTopic(parsing: topic) else {
             return rejected(nil, topic, .methodNotAllowed, "\(topic) is not a $thing/{up|down}/{category}/{ProductId}/{DeviceName} topic")
         }
@@ -80,6 +91,7 @@ public struct MessageValidator: Sendable {
             c.accepted.raw = payload
             return c
         }
+        if fastPath, t.direction == .up, t.category == .property, let c = fastReport(t, payload) { return c }
         guard let json = PayloadParser.parse(payload) else {
             if t.direction == .up, t.category == .event || t.category == .action {
                 return lenient(t, payload, state: state ?? DeviceShadow())

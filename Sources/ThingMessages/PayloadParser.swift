@@ -30,6 +30,7 @@ enum PayloadParser {
             case UInt8(ascii: "{"):
                 i += 1
                 var fields: [JSON.Field] = []
+                fields.reserveCapacity(4)   // most objects are small: one allocation, not three
                 skipWhitespace()
                 if i < b.count, b[i] == UInt8(ascii: "}") { i += 1; return .object(fields) }
                 while true {
@@ -50,6 +51,7 @@ enum PayloadParser {
             case UInt8(ascii: "["):
                 i += 1
                 var items: [JSON] = []
+                items.reserveCapacity(4)
                 skipWhitespace()
                 if i < b.count, b[i] == UInt8(ascii: "]") { i += 1; return .array(items) }
                 while true {
@@ -79,6 +81,28 @@ enum PayloadParser {
             return v
         }
 
+        /// A key at `"` that is plain ASCII (no escape, no control character), as its bytes;
+        /// nil otherwise (the caller then reads the payload the general way).
+        mutating func plainKey() -> UnsafeBufferPointer<UInt8>? {
+            var k = i + 1
+            while k < b.count {
+                let c = b[k]
+                if c == 0x22 { break }
+                if c < 0x20 || c >= 0x80 || c == 0x5C { return nil }
+                k += 1
+            }
+            guard k < b.count else { return nil }
+            let key = UnsafeBufferPointer(rebasing: b[(i + 1)..<k])
+            i = k + 1
+            return key
+        }
+
+        static func equal(_ key: UnsafeBufferPointer<UInt8>, _ word: StaticString) -> Bool {
+            guard key.count == word.utf8CodeUnitCount else { return false }
+            for k in 0..<key.count where key[k] != word.utf8Start[k] { return false }
+            return true
+        }
+
         static func isDigit(_ c: UInt8) -> Bool { c >= 0x30 && c <= 0x39 }
 
         mutating func number() -> JSON? {
@@ -106,11 +130,12 @@ enum PayloadParser {
             i += 1
             let start = i
             var plain = true
+            var escaped = false
             while i < b.count {
                 let c = b[i]
                 if c == 0x22 { break }
                 if c < 0x20 { return nil }
-                if c == 0x5C { plain = false; i += 2; continue }
+                if c == 0x5C { plain = false; escaped = true; i += 2; continue }
                 if c >= 0x80 { plain = false }
                 i += 1
             }
@@ -119,6 +144,8 @@ enum PayloadParser {
             i += 1
             let raw = UnsafeBufferPointer(rebasing: b[start..<end])
             if plain { return String(decoding: raw, as: UTF8.self) }
+            // Non-ASCII without escapes: validated in place (invalid UTF-8 is refused, not repaired).
+            if !escaped { return String(validating: raw, as: UTF8.self) }
             return Cursor.decode(raw)
         }
 

@@ -22,13 +22,7 @@ extension MessageValidator {
                 c.outcomes.append(.bad(MessageError(.unknownIdentifier, path: f.name, "not defined")))
                 continue
             }
-            switch p.rule.check(f.value) {
-            case let .success(v):
-                c.outcomes.append(.ok(f.name, v))
-                c.accepted.properties.append(JSON.Field(f.name, v))
-            case let .failure(e):
-                c.outcomes.append(.bad(e.prefixed(f.name)))
-            }
+            checkProperty(f.name, p.rule, f.value, into: &c)
         }
         return finish(c, t, method: "report_reply", token: token)
     }

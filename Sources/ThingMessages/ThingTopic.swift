@@ -17,19 +17,51 @@ public struct ThingTopic: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// Parses exactly five levels; nil for anything else (wrong prefix, empty or extra levels).
+    /// Runs on every message: one pass over the UTF-8 bytes, no array built.
     public init?(parsing topic: String) {
-        let parts = topic.split(separator: "/", omittingEmptySubsequences: false)
-        guard parts.count == 5, parts[0] == "$thing",
-              let direction = Direction(rawValue: String(parts[1])),
-              let category = Category(rawValue: String(parts[2])),
-              !parts[3].isEmpty, !parts[4].isEmpty,
-              !parts[3].contains(where: { $0 == "+" || $0 == "#" }),
-              !parts[4].contains(where: { $0 == "+" || $0 == "#" })
-        else { return nil }
-        self.init(direction, category, productId: String(parts[3]), deviceName: String(parts[4]))
+        var topic = topic
+        guard let t = topic.withUTF8({ ThingTopic.parse($0) }) else { return nil }
+        self = t
     }
 
-    public var description: String { "$thing/\(direction.rawValue)/\(category.rawValue)/\(productId)/\(deviceName)" }
+    private static func parse(_ b: UnsafeBufferPointer<UInt8>) -> ThingTopic? {
+        var cut = (0, 0, 0, 0)
+        var levels = 0
+        for k in 0..<b.count where b[k] == UInt8(ascii: "/") {
+            switch levels {
+            case 0: cut.0 = k
+            case 1: cut.1 = k
+            case 2: cut.2 = k
+            case 3: cut.3 = k
+            default: return nil
+            }
+            levels += 1
+        }
+        guard levels == 4 else { return nil }
+        func text(_ lo: Int, _ hi: Int) -> String { String(decoding: UnsafeBufferPointer(rebasing: b[lo..<hi]), as: UTF8.self) }
+        func isName(_ lo: Int, _ hi: Int) -> Bool {
+            lo < hi && !b[lo..<hi].contains { $0 == UInt8(ascii: "+") || $0 == UInt8(ascii: "#") }
+        }
+        guard cut.0 == 6, text(0, 6) == "$thing",
+              let direction = Direction(rawValue: text(cut.0 + 1, cut.1)),
+              let category = Category(rawValue: text(cut.1 + 1, cut.2)),
+              isName(cut.2 + 1, cut.3), isName(cut.3 + 1, b.count)
+        else { return nil }
+        return ThingTopic(direction, category, productId: text(cut.2 + 1, cut.3), deviceName: text(cut.3 + 1, b.count))
+    }
+
+    public var description: String {
+        var s = "$thing/"
+        s.reserveCapacity(22 + productId.utf8.count + deviceName.utf8.count)
+        s += direction.rawValue
+        s += "/"
+        s += category.rawValue
+        s += "/"
+        s += productId
+        s += "/"
+        s += deviceName
+        return s
+    }
 
     /// The topic a reply to a message on this topic goes to (same category, other direction).
     public var replyTopic: ThingTopic {
@@ -42,13 +74,21 @@ public struct ThingTopic: Sendable, Hashable, CustomStringConvertible {
     /// topics carry opaque bytes).
     public var allowedMethods: Set<String>? {
         switch (direction, category) {
-        case (.up, .property): return ["report", "get_status", "report_info", "control_reply", "clear_control"]
-        case (.down, .property): return ["report_reply", "get_status_reply", "report_info_reply", "control", "clear_control_reply"]
-        case (.up, .event): return ["event_post", "events_post"]
-        case (.down, .event): return ["event_reply", "events_reply"]
-        case (.up, .action): return ["action_reply"]
-        case (.down, .action): return ["action"]
+        case (.up, .property): return Self.upProperty
+        case (.down, .property): return Self.downProperty
+        case (.up, .event): return Self.upEvent
+        case (.down, .event): return Self.downEvent
+        case (.up, .action): return Self.upAction
+        case (.down, .action): return Self.downAction
         case (_, .service), (_, .raw): return nil
         }
     }
+
+    // Built once, not per message.
+    static let upProperty: Set<String> = ["report", "get_status", "report_info", "control_reply", "clear_control"]
+    static let downProperty: Set<String> = ["report_reply", "get_status_reply", "report_info_reply", "control", "clear_control_reply"]
+    static let upEvent: Set<String> = ["event_post", "events_post"]
+    static let downEvent: Set<String> = ["event_reply", "events_reply"]
+    static let upAction: Set<String> = ["action_reply"]
+    static let downAction: Set<String> = ["action"]
 }

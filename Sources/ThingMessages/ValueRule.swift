@@ -17,6 +17,14 @@ indirect enum ValueRule: Sendable {
         }
     }
     struct Member: Sendable { var id: String; var required: Bool; var rule: ValueRule }
+    /// A struct's members by id, and by the bytes of their ids ranked in byte order
+    /// (`ranked[rank]`).
+    struct Members: Sendable {
+        var byID: [String: Member]
+        var keys: KeyTable
+        var ranked: [Member]
+        var requiredIDs: [String]
+    }
 
     case bool
     case int(min: Int64, max: Int64, minText: String, maxText: String, step: Step?)
@@ -25,7 +33,7 @@ indirect enum ValueRule: Sendable {
     case intEnum(keys: Set<Int64>, listing: String)
     case stringEnum(keys: Set<String>, listing: String)
     case timestamp
-    case structure(members: [String: Member], requiredIDs: [String])
+    case structure(Members)
     case array(element: ValueRule)
 
     static let maxTimestamp: Int64 = 9_007_199_254_740_991   // 2^53 − 1
@@ -61,7 +69,9 @@ indirect enum ValueRule: Sendable {
         case let .struct(members):
             var table: [String: Member] = [:]
             for m in members { table[m.id] = Member(id: m.id, required: m.required, rule: ValueRule(m.dataType, strictStep: strictStep)) }
-            self = .structure(members: table, requiredIDs: members.filter(\.required).map(\.id))
+            let keys = KeyTable(members.map(\.id))
+            self = .structure(Members(byID: table, keys: keys, ranked: keys.ids.map { table[$0]! },
+                                      requiredIDs: members.filter(\.required).map(\.id)))
         case let .array(element):
             self = .array(element: ValueRule(element, strictStep: strictStep))
         }
@@ -86,6 +96,11 @@ indirect enum ValueRule: Sendable {
 
         case let .int(min, max, minText, maxText, step):
             guard case let .number(t) = value else { return .failure(Self.type("an integer", value)) }
+            if let v = Int64(t) {   // plain digits, the common case: stored as sent
+                guard v >= min, v <= max else { return .failure(Self.range(t, minText, maxText)) }
+                if let step, !step.allows(t) { return .failure(Self.step(t, step)) }
+                return .success(value)
+            }
             switch NumberText.integer(t) {
             case .nonIntegral: return .failure(Self.type("an integer", value))
             case .huge: return .failure(Self.range(t, minText, maxText))
@@ -100,7 +115,8 @@ indirect enum ValueRule: Sendable {
             let v = Double(t) ?? .nan
             guard v >= min, v <= max else { return .failure(Self.range(t, minText, maxText)) }
             if let step, !step.allows(t) { return .failure(Self.step(t, step)) }
-            return .success(.number(NumberText.plain(t)))
+            let plain = NumberText.plain(t)
+            return .success(plain == t ? value : .number(plain))
 
         case let .string(min, max):
             guard case let .string(s) = value else { return .failure(Self.type("a string", value)) }
@@ -110,6 +126,10 @@ indirect enum ValueRule: Sendable {
 
         case let .intEnum(keys, listing):
             guard case let .number(t) = value else { return .failure(Self.type("an integer enum key", value)) }
+            if let v = Int64(t) {
+                guard keys.contains(v) else { return .failure(MessageError(.notInMapping, path: "", "value \(t) not in mapping [\(listing)]")) }
+                return .success(value)
+            }
             switch NumberText.integer(t) {
             case .nonIntegral: return .failure(Self.type("an integer enum key", value))
             case .huge: return .failure(MessageError(.notInMapping, path: "", "value \(t) not in mapping [\(listing)]"))
@@ -125,6 +145,7 @@ indirect enum ValueRule: Sendable {
 
         case .timestamp:
             guard case let .number(t) = value else { return .failure(Self.type("an integer timestamp", value)) }
+            if let v = Int64(t), v >= 0, v <= Self.maxTimestamp { return .success(value) }
             switch NumberText.integer(t) {
             case .nonIntegral: return .failure(Self.type("an integer timestamp", value))
             case .huge: return .failure(Self.range(t, "0", String(Self.maxTimestamp)))
@@ -133,30 +154,9 @@ indirect enum ValueRule: Sendable {
                 return .success(Int64(t) != nil ? value : .number(String(v)))
             }
 
-        case let .structure(members, requiredIDs):
+        case let .structure(members):
             guard case let .object(fields) = value else { return .failure(Self.type("an object", value)) }
-            var errors: [MessageError] = []
-            var out: [JSON.Field] = []
-            out.reserveCapacity(fields.count)
-            var changed = false
-            for f in Self.byteOrder(fields) {
-                guard let m = members[f.name] else {
-                    errors.append(MessageError(.badStruct, path: "." + f.name, "unknown member"))
-                    continue
-                }
-                switch m.rule.check(f.value) {
-                case let .success(v): if v != f.value { changed = true }; out.append(JSON.Field(f.name, v))
-                case let .failure(e): errors.append(e.prefixed("." + f.name))
-                }
-            }
-            for id in requiredIDs where !fields.contains(where: { $0.name == id }) {
-                errors.append(MessageError(.badStruct, path: "." + id, "required member missing"))
-            }
-            if !errors.isEmpty {
-                errors.sort { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
-                return .failure(MessageError(errors[0].code, path: "", "invalid struct", causes: errors))
-            }
-            return .success(changed || out.count != fields.count ? .object(out) : value)
+            return Self.checkKnownMembers(fields, value, members) ?? Self.checkSortedMembers(fields, value, members)
 
         case let .array(element):
             guard case let .array(items) = value else { return .failure(Self.type("an array", value)) }
@@ -175,18 +175,112 @@ indirect enum ValueRule: Sendable {
         }
     }
 
+    /// A struct value whose keys are all member ids (the usual case): each member's position is
+    /// found by its bytes and kept in the slot of its rank, which is byte order already (a
+    /// repeated key keeps its last value). nil when a key is not a member: the caller sorts.
+    static func checkKnownMembers(_ fields: [JSON.Field], _ value: JSON, _ members: Members) -> Result<JSON, MessageError>? {
+        let n = members.keys.count
+        return withUnsafeTemporaryAllocation(of: Int.self, capacity: Swift.max(n, 1)) { slot -> Result<JSON, MessageError>? in
+            for r in 0..<n { slot[r] = -1 }
+            for i in fields.indices {
+                guard let r = members.keys.rank(of: fields[i].name) else { return nil }
+                slot[r] = i
+            }
+            var present = 0
+            var errors: [MessageError] = []
+            var out: [JSON.Field]? = nil
+            func inOrder(below rank: Int) -> [JSON.Field] { (0..<rank).filter { slot[$0] >= 0 }.map { fields[slot[$0]] } }
+            for r in 0..<n where slot[r] >= 0 {
+                present += 1
+                let f = fields[slot[r]]
+                switch members.ranked[r].rule.check(f.value) {
+                case let .success(v):
+                    if v != f.value, out == nil { out = inOrder(below: r) }
+                    out?.append(JSON.Field(f.name, v))
+                case let .failure(e): errors.append(e.prefixed("." + f.name))
+                }
+            }
+            return finishStruct(fields, value, members.requiredIDs, errors, out, count: present) { inOrder(below: n) }
+        }
+    }
+
+    /// A struct value in general (keys that are not members among them): keys sorted by bytes.
+    static func checkSortedMembers(_ fields: [JSON.Field], _ value: JSON, _ members: Members) -> Result<JSON, MessageError> {
+        withByteOrder(fields) { order -> Result<JSON, MessageError> in
+            var errors: [MessageError] = []
+            // The members in byte order, normalised; built only once a value changes.
+            var out: [JSON.Field]? = nil
+            for (k, index) in order.enumerated() {
+                let f = fields[index]
+                guard let m = members.byID[f.name] else {
+                    errors.append(MessageError(.badStruct, path: "." + f.name, "unknown member"))
+                    continue
+                }
+                switch m.rule.check(f.value) {
+                case let .success(v):
+                    if v != f.value, out == nil { out = order[..<k].map { fields[$0] } }
+                    out?.append(JSON.Field(f.name, v))
+                case let .failure(e): errors.append(e.prefixed("." + f.name))
+                }
+            }
+            return finishStruct(fields, value, members.requiredIDs, errors, out, count: order.count) { order.map { fields[$0] } }
+        }
+    }
+
+    /// A struct check's result: missing required members, errors in byte order of their paths,
+    /// else the value (rebuilt when a member was normalised or a repeated key dropped).
+    static func finishStruct(_ fields: [JSON.Field], _ value: JSON, _ requiredIDs: [String], _ errors: [MessageError],
+                             _ out: [JSON.Field]?, count: Int, ordered: () -> [JSON.Field]) -> Result<JSON, MessageError> {
+        var errors = errors
+        for id in requiredIDs where !fields.contains(where: { $0.name == id }) {
+            errors.append(MessageError(.badStruct, path: "." + id, "required member missing"))
+        }
+        if !errors.isEmpty {
+            errors.sort { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
+            return .failure(MessageError(errors[0].code, path: "", "invalid struct", causes: errors))
+        }
+        if let out { return .success(.object(out)) }
+        return .success(count != fields.count ? .object(ordered()) : value)
+    }
+
     /// Keys in ascending byte order, the last of duplicated keys winning (spec/01 §7.6 step 1).
     static func byteOrder(_ fields: [JSON.Field]) -> [JSON.Field] {
-        var sorted = fields.enumerated().sorted {
-            $0.element.name == $1.element.name ? $0.offset < $1.offset
-                : $0.element.name.utf8.lexicographicallyPrecedes($1.element.name.utf8)
-        }.map(\.element)
-        var k = sorted.count - 1
-        while k > 0 {
-            if sorted[k - 1].name == sorted[k].name { sorted.remove(at: k - 1) }
-            k -= 1
+        withByteOrder(fields) { order in
+            order.count == fields.count && order.indices.allSatisfy { order[$0] == $0 } ? fields : order.map { fields[$0] }
         }
-        return sorted
+    }
+
+    /// Calls `body` with the positions of `fields` in ascending byte order of their names, the
+    /// last of duplicated names kept; a stack buffer, no array built.
+    static func withByteOrder<R>(_ fields: [JSON.Field], _ body: (UnsafeBufferPointer<Int>) -> R) -> R {
+        let n = fields.count
+        return withUnsafeTemporaryAllocation(of: Int.self, capacity: Swift.max(n, 1)) { order in
+            for k in 0..<n { order[k] = k }
+            func precedes(_ a: Int, _ b: Int) -> Bool { fields[a].name.utf8.lexicographicallyPrecedes(fields[b].name.utf8) }
+            var ascending = true
+            if n > 1 { for k in 1..<n where !precedes(k - 1, k) { ascending = false; break } }
+            if !ascending {
+                if n <= 16 {
+                    // Small objects (struct values): a stable insertion sort.
+                    for k in 1..<n {
+                        let x = order[k]
+                        var j = k
+                        while j > 0, precedes(x, order[j - 1]) { order[j] = order[j - 1]; j -= 1 }
+                        order[j] = x
+                    }
+                } else {
+                    let sorted = (0..<n).sorted { fields[$0].name == fields[$1].name ? $0 < $1 : precedes($0, $1) }
+                    for k in 0..<n { order[k] = sorted[k] }
+                }
+            }
+            var m = 0
+            for k in 0..<n {
+                if k + 1 < n, fields[order[k]].name == fields[order[k + 1]].name { continue }
+                order[m] = order[k]
+                m += 1
+            }
+            return body(UnsafeBufferPointer(rebasing: order[0..<m]))
+        }
     }
 
     static func kind(_ v: JSON) -> String {

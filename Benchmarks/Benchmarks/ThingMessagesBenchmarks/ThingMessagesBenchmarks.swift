@@ -2,6 +2,7 @@ import Benchmark
 import Foundation
 import ThingMessages
 import ThingformModel
+import EngineFixtures
 
 /// Message-check throughput: a 20-property `report` (mixed types: bool, int, float, string, enum,
 /// stringenum, timestamp, struct, array of int, array of struct) against a 20-property model.
@@ -19,36 +20,10 @@ let benchmarks: @Sendable () -> Void = {
         maxIterations: 5
     )
 
-    let bool = DataType.bool(mapping: [MappingEntry("0", "关"), MappingEntry("1", "开")])
-    let int = DataType.int(NumberDefinition(unit: "%", min: "0", max: "100"))
-    let float = DataType.float(NumberDefinition(unit: "V", step: "0.1", min: "0.0", max: "24.0"))
-    let string = DataType.string(min: "0", max: "64")
-    let enumType = DataType.enum(mapping: [MappingEntry("0", "Red"), MappingEntry("1", "Green"), MappingEntry("2", "Blue")])
-    let stringEnum = DataType.stringenum(mapping: [MappingEntry("auto", "自动"), MappingEntry("manual", "手动")])
-    let gps = DataType.struct(members: [
-        StructMember(id: "longitude", name: "经度", required: true, dataType: .float(NumberDefinition(step: "0.000001", min: "-180", max: "180"))),
-        StructMember(id: "latitude", name: "纬度", required: true, dataType: .float(NumberDefinition(step: "0.000001", min: "-90", max: "90"))),
-    ])
-    let wifi = DataType.array(element: .struct(members: [
-        StructMember(id: "Mac", name: "MAC", dataType: .string(min: "0", max: "64")),
-        StructMember(id: "Rssi", name: "信号", dataType: .int(NumberDefinition(min: "-200", max: "0"))),
-    ]))
-    let types: [(DataType, String)] = [
-        (bool, "1"), (int, "42"), (float, "3.300000"), (string, "\"书房\""), (enumType, "2"),
-        (stringEnum, "\"auto\""), (.timestamp, "1700000000"), (gps, #"{"longitude":112.59014,"latitude":22.28014}"#),
-        (.array(element: .int(NumberDefinition(min: "0", max: "360"))), "[0,100,50]"), (wifi, #"[{"Mac":"78a106a5b166","Rssi":-81}]"#),
-    ]
-    var properties: [Property] = []
-    var params: [String] = []
-    for k in 0..<20 {
-        let (type, value) = types[k % types.count]
-        let id = "p\(k)_\(type.typeName)"
-        properties.append(Property(id: id, name: "属性\(k)", mode: .rw, define: type))
-        params.append("\"\(id)\":\(value)")
-    }
-    let model = ThingModelDefinition(properties: properties)
-    let payload = Array(#"{"method":"report","clientToken":"ABCDEFGHIJ-1","params":{"#.utf8) + Array(params.joined(separator: ",").utf8) + Array("}}".utf8)
-    let topic = "$thing/up/property/ABCDEFGHIJ/dev001"
+    let fixture = ThingReportFixture()
+    let model = fixture.model
+    let payload = fixture.payload
+    let topic = fixture.topic
 
     for strict in [false, true] {
         Benchmark("check: 20-property report, \(messages) messages\(strict ? ", strict step" : "")",

@@ -10,7 +10,7 @@ import ThingformState
 // - the no-change plan / the parse floor (ParseFloor: libyaml's events over the same files, in C);
 // - `thingform apply` from empty through the release CLI / the same apply in-process (the
 //   PlanBenchmarks' apply: load, plan, apply, no printing). Both run as child processes of this
-//   one, so wall time, CPU and peak RSS (wait4) are measured alike.
+//   one, so wall time, CPU and peak RSS (/usr/bin/time) are measured alike.
 // Rounds alternate the measurements so that load on the machine falls on all of them; medians.
 
 struct Options {
@@ -63,8 +63,12 @@ func cpuSelf() -> Double {
 
 func seconds(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) / 1e6 }
 
-/// Runs `args` with standard output to `outFile`, and returns its cost (wait4's rusage).
+/// Runs `args` with standard output to `outFile`, and returns its cost: CPU from wait4, peak RSS
+/// from /usr/bin/time. (wait4's own ru_maxrss cannot be used: posix_spawn starts the child in
+/// this process's address space, and Linux counts that space's peak, this process's, at exec.)
 func spawn(_ args: [String], outFile: String) -> Run {
+    let rssFile = outFile + ".rss"
+    let args = ["/usr/bin/time", "-f", "%M", "-o", rssFile] + args
     var fa = posix_spawn_file_actions_t()
     posix_spawn_file_actions_init(&fa)
     defer { posix_spawn_file_actions_destroy(&fa) }
@@ -81,7 +85,8 @@ func spawn(_ args: [String], outFile: String) -> Run {
     let wall = now() - start
     let output = (try? String(contentsOfFile: outFile, encoding: .utf8)) ?? ""
     precondition(status == 0, "\(args.joined(separator: " ")) failed (status \(status)):\n\(output.suffix(2000))")
-    return Run(wall: wall, cpu: seconds(usage.ru_utime) + seconds(usage.ru_stime), maxRSS: Int(usage.ru_maxrss), output: output)
+    let rss = (try? String(contentsOfFile: rssFile, encoding: .utf8))?.split(separator: "\n").last.flatMap { Int($0) }
+    return Run(wall: wall, cpu: seconds(usage.ru_utime) + seconds(usage.ru_stime), maxRSS: rss ?? 0, output: output)
 }
 
 func median(_ xs: [Double]) -> Double {
@@ -96,6 +101,7 @@ func plan(_ manifests: String, _ store: StateStore) -> Plan {
 }
 
 let options = Options(CommandLine.arguments)
+setvbuf(stdout, nil, _IOLBF, 0)  // each size's lines as they are measured, through make's pipe too
 
 // The in-process apply, as a child: exactly the PlanBenchmarks' "apply: from empty".
 if let child = options.childApply {

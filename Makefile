@@ -16,7 +16,7 @@ MQTT_PORT ?= 1883
 MQTTS_PORT ?= 8883
 HTTP_PORT ?= $(shell [ "$$(id -u)" -eq 0 ] && echo 80 || echo 8080)
 
-.PHONY: deps build plugin venv run test fuzz bench bench-forwarders bench-engines schemas clean
+.PHONY: deps build plugin venv run test fuzz bench bench-forwarders bench-engines bench-plan schemas clean
 
 ## deps: install the system libraries that are missing (libyaml for the YAML reader, SQLite, OpenSSL headers).
 deps:
@@ -124,6 +124,19 @@ $(BENCH_VENV)/.installed: | deps
 	python3 -m venv $(BENCH_VENV)
 	$(BENCH_VENV)/bin/pip install -q fastjsonschema==2.22.3 shapely==2.2.0 numpy==2.4.6
 	touch $@
+
+## bench-plan (part of bench): the no-change plan beside the parse floor (ParseFloor, a C reader of
+## libyaml's events over the same files), and `thingform apply` from empty through the release CLI
+## beside the same apply in-process, as ratios measured in the same run (medians of
+## BENCH_PLAN_ROUNDS rounds), with the CLI's peak RSS at each size of BENCH_PLAN_PRODUCTS.
+BENCH_PLAN_PRODUCTS ?= 10000,20000
+BENCH_PLAN_ROUNDS ?= 3
+bench: bench-plan
+bench-plan: deps
+	cd Benchmarks && swift build -c release --product thingform && swift build -c release --product ParseFloor \
+	  && swift build -c release --product PlanRatios
+	Benchmarks/.build/release/PlanRatios --thingform Benchmarks/.build/release/thingform --floor Benchmarks/.build/release/ParseFloor \
+	  --products $(BENCH_PLAN_PRODUCTS) --rounds $(BENCH_PLAN_ROUNDS)
 
 ## schemas: regenerate the manifests' JSON Schemas under schemas/ (a test fails when they drift).
 schemas: deps

@@ -134,7 +134,7 @@ let package = Package(
         .testTarget(name: "ThingformModelTests", dependencies: ["ThingformModel", "SeededRandom", "ThingformManifest"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ThingformManifestTests", dependencies: ["ThingformManifest"]),
         .testTarget(name: "ThingformStateTests", dependencies: ["ThingformState"]),
-        .testTarget(name: "ThingformPlanTests", dependencies: ["ThingformPlan", "SeededRandom", "ThingformManifest"]),
+        .testTarget(name: "ThingformPlanTests", dependencies: ["ThingformPlan", "SeededRandom", "ThingformManifest", "ThingformFixtures"]),
         .testTarget(name: "ThingformApplyTests", dependencies: ["ThingformApply", "ThingformManifest", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "ThingformConnectivityTests", dependencies: [
             "ThingformConnectivity", "ThingformManifest", "ThingformApply", "ThingformState",

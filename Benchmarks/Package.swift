@@ -101,6 +101,24 @@ let package = Package(
             ],
             path: "Benchmarks/EngineBenchmarks"
         ),
+        // `make bench-plan`: the plan against the parse floor (a C reader of libyaml's events over
+        // the same files) and the CLI's apply against the in-process one, as ratios of one run.
+        .executableTarget(
+            name: "ParseFloor",
+            path: "Benchmarks/ParseFloor",
+            linkerSettings: [.linkedLibrary("yaml")]
+        ),
+        .executableTarget(
+            name: "PlanRatios",
+            dependencies: [
+                .product(name: "ThingformManifest", package: "thingform"),
+                .product(name: "ThingformState", package: "thingform"),
+                .product(name: "ThingformPlan", package: "thingform"),
+                .product(name: "ThingformApply", package: "thingform"),
+                .product(name: "ThingformFixtures", package: "thingform"),
+            ],
+            path: "Benchmarks/PlanRatios"
+        ),
         // `make bench`'s end-to-end figure: 10,000 devices on libmosquitto against `thingform run`.
         .systemLibrary(name: "CMosquittoClient", path: "Load/CMosquittoClient", pkgConfig: "libmosquitto", providers: [.apt(["libmosquitto-dev"])]),
         .executableTarget(

@@ -1,4 +1,5 @@
 import Foundation
+import ThingformFixtures
 import ThingformManifest
 import ThingformModel
 import ThingformState
@@ -17,9 +18,9 @@ final class PositionsOnDemandTests: XCTestCase {
         var count: Int { paths.count }
     }
 
-    /// The example deployment's resources, each locator counting its calls.
-    func resources(_ counter: Counter, extra: String? = nil) throws -> [Resource] {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../manifests").standardizedFileURL.path
+    /// The example deployment's resources (or those under `folder`), each locator counting its calls.
+    func resources(_ counter: Counter, extra: String? = nil, folder: String? = nil) throws -> [Resource] {
+        let root = folder ?? URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../manifests").standardizedFileURL.path
         var d = Diagnostics()
         let files = ManifestLoader.manifestFiles([root], &d)
         XCTAssertGreaterThan(files.count, 5)
@@ -52,6 +53,32 @@ final class PositionsOnDemandTests: XCTestCase {
         // is reported with its position; nothing else may ask.
         XCTAssertEqual(plan.diagnostics.map(\.code), ["W-REL-01"])
         XCTAssertEqual(counter.paths, ["Product/smart-plug spec.released"], "a clean validate + plan computed positions")
+    }
+
+    /// The benchmarks' deployment at a small size: every kind whose checks once asked eagerly
+    /// (rules with forwarders, spaces and fences, devices), validated and planned
+    /// from empty and again against its own applied state. Not one position may be computed.
+    func testACleanDeploymentPlanAsksForNoPositionOfAnyKind() throws {
+        let folder = NSTemporaryDirectory() + "positions-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        _ = try DeploymentFixture.write(products: 6, devicesPerProduct: 4, rulesPerProduct: 3, productsPerSpace: 2, fencesPerSpace: 3, to: folder)
+        let counter = Counter()
+        let all = try resources(counter, folder: folder)
+        let kinds = Set(all.map(\.address.kind))
+        for kind in [Kind.rule, .space, .fence, .device, .product, .thingModel] {
+            XCTAssertTrue(kinds.contains(kind), "the fixture has no \(kind)")
+        }
+        let (desired, d) = Validator.validate(all)
+        XCTAssertEqual(d.errors.count + d.warnings.count, 0, "\(d.sorted.prefix(3))")
+        let fromEmpty = Planner().plan(desired: desired, snapshot: .empty)
+        XCTAssertFalse(fromEmpty.hasErrors, "\(fromEmpty.errors.prefix(3))")
+        XCTAssertGreaterThan(fromEmpty.changes.count, all.count / 2)
+        // Devices registered on every product: the checks that count them run too.
+        let devices = Dictionary(uniqueKeysWithValues: desired.resources.filter { $0.address.kind == .product }.map { ($0.address.name, 4) })
+        let applied = Fixture.snapshot(desired, devices: devices)
+        let noChange = Planner().plan(desired: desired, snapshot: applied)
+        XCTAssertFalse(noChange.hasErrors, "\(noChange.errors.prefix(3))")
+        XCTAssertEqual(counter.paths, [], "a clean validate + plan computed positions")
     }
 
     func testAnErrorStillGetsItsPosition() throws {

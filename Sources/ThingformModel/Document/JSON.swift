@@ -80,7 +80,18 @@ extension JSON {
         return String(decoding: out, as: UTF8.self)
     }
 
-    func write(to out: inout [UInt8], indent: Int?, level: Int) {
+    /// The compact form appended to `out` (no intermediate array).
+    public func writeCompact(to out: inout [UInt8]) {
+        write(to: &out, indent: nil, level: 0)
+    }
+
+    /// The indented form appended to `out` in pieces: whenever `out` holds `chunk` bytes or more,
+    /// `drain` is given it to empty, so a large document (a plan file) is never whole in memory.
+    public func writePretty(to out: inout [UInt8], chunk: Int, drain: (inout [UInt8]) -> Void) {
+        write(to: &out, indent: 2, level: 0, chunk: chunk, drain: drain)
+    }
+
+    func write(to out: inout [UInt8], indent: Int?, level: Int, chunk: Int = .max, drain: (inout [UInt8]) -> Void = { _ in }) {
         func newline(_ level: Int) {
             guard let indent else { return }
             out.append(0x0A)
@@ -97,7 +108,8 @@ extension JSON {
             for (i, item) in items.enumerated() {
                 if i > 0 { out.append(UInt8(ascii: ",")) }
                 newline(level + 1)
-                item.write(to: &out, indent: indent, level: level + 1)
+                item.write(to: &out, indent: indent, level: level + 1, chunk: chunk, drain: drain)
+                if out.count >= chunk { drain(&out) }
             }
             newline(level)
             out.append(UInt8(ascii: "]"))
@@ -110,7 +122,8 @@ extension JSON {
                 JSON.writeString(f.name, to: &out)
                 out.append(UInt8(ascii: ":"))
                 if indent != nil { out.append(0x20) }
-                f.value.write(to: &out, indent: indent, level: level + 1)
+                f.value.write(to: &out, indent: indent, level: level + 1, chunk: chunk, drain: drain)
+                if out.count >= chunk { drain(&out) }
             }
             newline(level)
             out.append(UInt8(ascii: "}"))
@@ -119,7 +132,7 @@ extension JSON {
 
     static let hexDigits = Array("0123456789abcdef".utf8)
 
-    static func writeString(_ s: String, to out: inout [UInt8]) {
+    public static func writeString(_ s: String, to out: inout [UInt8]) {
         out.append(0x22)
         var s = s
         s.withUTF8 { bytes in

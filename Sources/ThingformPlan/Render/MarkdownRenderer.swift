@@ -4,18 +4,22 @@ import ThingformModel
 /// collapsible ```diff block per change, then the errors and warnings with their positions.
 public enum MarkdownRenderer {
     public static func render(_ plan: Plan) -> String {
-        var out: [String] = []
+        PlanOutput.collect { write(plan, to: &$0) }
+    }
+
+    /// Written a change at a time, so a plan of any size is never held whole in memory.
+    public static func write(_ plan: Plan, to out: inout PlanOutput) {
         let title = RenderSupport.summarySentence(plan)
         if plan.hasErrors {
             let n = plan.errors.count
-            out.append("### thingform plan: \(title) (\(n) error\(n == 1 ? "" : "s"), cannot be applied)")
+            out.line("### thingform plan: \(title) (\(n) error\(n == 1 ? "" : "s"), cannot be applied)")
         } else {
-            out.append("### thingform plan: \(title)")
+            out.line("### thingform plan: \(title)")
         }
         if plan.hasChanges {
-            out.append("")
-            out.append("| | Address | Action | Id | Changed fields |")
-            out.append("|---|---|---|---|---|")
+            out.line("")
+            out.line("| | Address | Action | Id | Changed fields |")
+            out.line("|---|---|---|---|---|")
             for c in plan.changes {
                 let id = c.id.map { "`\(cell($0))`" } ?? RenderSupport.knownAfterApply
                 let fields: String
@@ -27,44 +31,43 @@ public enum MarkdownRenderer {
                     fields = RenderSupport.fieldLines(c).map { "`\(cell($0.path))`" + ($0.forces ? " (forces replacement)" : "") }
                         .joined(separator: ", ")
                 }
-                out.append("| `\(cell(c.action.symbol))` | `\(cell(c.address.description))` | \(c.action.rawValue) | \(id) | \(fields) |")
+                out.line("| `\(cell(c.action.symbol))` | `\(cell(c.address.description))` | \(c.action.rawValue) | \(id) | \(fields) |")
             }
             for c in plan.changes {
-                out.append("")
-                out.append("<details><summary><code>\(html(c.action.symbol)) \(html(c.address.description))</code> \(RenderSupport.verb(c))</summary>")
-                out.append("")
+                out.line("")
+                out.line("<details><summary><code>\(html(c.action.symbol)) \(html(c.address.description))</code> \(RenderSupport.verb(c))</summary>")
+                out.line("")
                 let lines = diffLines(c)
                 let fence = fenceFor(lines)
-                out.append(fence + "diff")
-                out.append(contentsOf: lines)
-                out.append(fence)
-                out.append("")
-                out.append("</details>")
+                out.line(fence + "diff")
+                for line in lines { out.line(line) }
+                out.line(fence)
+                out.line("")
+                out.line("</details>")
             }
         }
         if !plan.notices.isEmpty {
-            out.append("")
-            out.append(contentsOf: plan.notices.map { "- `\(cell($0.address.description))`: \(html($0.message))" })
+            out.line("")
+            for n in plan.notices { out.line("- `\(cell(n.address.description))`: \(html(n.message))") }
         }
         if !plan.checks.isEmpty {
-            out.append("")
-            out.append("**Connectivity checks at apply** (Echostr handshake, before anything is written)")
-            out.append("")
-            out.append(contentsOf: plan.checks.map { "- `GET \(html($0.url))`: \(html($0.subject)) [\($0.code)]" })
+            out.line("")
+            out.line("**Connectivity checks at apply** (Echostr handshake, before anything is written)")
+            out.line("")
+            for h in plan.checks { out.line("- `GET \(html(h.url))`: \(html(h.subject)) [\(h.code)]") }
         }
         if !plan.errors.isEmpty {
-            out.append("")
-            out.append("**Errors**")
-            out.append("")
-            out.append(contentsOf: plan.errors.map(item))
+            out.line("")
+            out.line("**Errors**")
+            out.line("")
+            for d in plan.errors { out.line(item(d)) }
         }
         if !plan.warnings.isEmpty {
-            out.append("")
-            out.append("**Warnings**")
-            out.append("")
-            out.append(contentsOf: plan.warnings.map(item))
+            out.line("")
+            out.line("**Warnings**")
+            out.line("")
+            for d in plan.warnings { out.line(item(d)) }
         }
-        return out.joined(separator: "\n") + "\n"
     }
 
     /// `- ` before and `+ ` after, one line each, as a diff viewer colours them.

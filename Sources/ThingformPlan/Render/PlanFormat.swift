@@ -6,11 +6,17 @@ public enum PlanFormat: String, CaseIterable, Sendable {
     case json
 
     /// `color` only affects `text` (ANSI escapes); the other formats never carry colour.
-    public func render(_ plan: Plan, color: Bool = false) -> String {
+    public func render(_ plan: Plan, color: Bool = false, detail: PlanDetail = .full) -> String {
+        PlanOutput.collect { write(plan, color: color, detail: detail, to: &$0) }
+    }
+
+    /// The plan written to `out` as it is rendered. `detail` only affects `text`: markdown and
+    /// JSON are always complete.
+    public func write(_ plan: Plan, color: Bool = false, detail: PlanDetail = .full, to out: inout PlanOutput) {
         switch self {
-        case .text: return TextRenderer.render(plan, color: color)
-        case .markdown: return MarkdownRenderer.render(plan)
-        case .json: return JSONRenderer.render(plan)
+        case .text: TextRenderer.write(plan, color: color, detail: detail, to: &out)
+        case .markdown: MarkdownRenderer.write(plan, to: &out)
+        case .json: JSONRenderer.write(plan, to: &out)
         }
     }
 }

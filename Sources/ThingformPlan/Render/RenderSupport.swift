@@ -7,34 +7,75 @@ enum RenderSupport {
     static let sensitive = "(sensitive value)"
     static let knownAfterApply = "(known after apply)"
 
-    /// Whether the last component of `path` (`spec.productSecret`, `spec.mqtt.password`) names a secret.
+    /// Whether the last component of `path` (`spec.productSecret`, `spec.mqtt.password`) names a
+    /// secret. Byte by byte, without copying: it runs for every field of every rendered change.
     static func isSensitive(_ path: String) -> Bool {
-        var last = Substring(path)
-        if let dot = last.lastIndex(of: ".") { last = last[last.index(after: dot)...] }
-        if let bracket = last.firstIndex(of: "[") { last = last[..<bracket] }
-        let lower = last.lowercased()
-        return lower.hasSuffix("secret") || lower.hasSuffix("password")
+        var path = path
+        return path.withUTF8 { bytes in
+            var start = 0
+            if let dot = bytes.lastIndex(of: UInt8(ascii: ".")) { start = dot + 1 }
+            var end = bytes.count
+            if let bracket = bytes[start...].firstIndex(of: UInt8(ascii: "[")) { end = bracket }
+            let last = UnsafeBufferPointer(rebasing: bytes[start..<end])
+            return endsWithIgnoringCase(last, "secret") || endsWithIgnoringCase(last, "password")
+        }
     }
 
-    /// A copy of `value` whose sensitive object fields (at any depth) are replaced by a marker.
-    static func redacted(_ value: JSON) -> JSON {
-        switch value {
-        case let .object(fields):
-            return .object(fields.map { f in
-                JSON.Field(f.name, isSensitive(f.name) && !f.value.isNull ? .string(sensitive) : redacted(f.value))
-            })
-        case let .array(items):
-            return .array(items.map(redacted))
-        default:
-            return value
+    /// ASCII case-insensitive suffix test (the suffixes are lower-case ASCII).
+    private static func endsWithIgnoringCase(_ bytes: UnsafeBufferPointer<UInt8>, _ suffix: StaticString) -> Bool {
+        let n = suffix.utf8CodeUnitCount
+        guard bytes.count >= n else { return false }
+        let s = suffix.utf8Start
+        let offset = bytes.count - n
+        for i in 0..<n {
+            var b = bytes[offset + i]
+            if b >= 0x41 && b <= 0x5A { b |= 0x20 }
+            if b != s[i] { return false }
         }
+        return true
     }
 
     /// One value on one line: strings quoted, objects and lists as compact JSON, secrets hidden.
     static func inline(_ value: JSON?, path: String = "") -> String {
-        guard let value else { return "null" }
-        if isSensitive(path), !value.isNull { return sensitive }
-        return redacted(value).compact
+        var out: [UInt8] = []
+        appendInline(value, sensitive: !path.isEmpty && isSensitive(path), to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// `inline`'s text appended to `out`, redacting as it writes (no redacted copy of the value).
+    static func appendInline(_ value: JSON?, sensitive: Bool, to out: inout [UInt8]) {
+        guard let value else { return out.append(contentsOf: "null".utf8) }
+        if sensitive, !value.isNull { return out.append(contentsOf: RenderSupport.sensitive.utf8) }
+        appendRedacted(value, to: &out)
+    }
+
+    /// Compact JSON of `value` with sensitive object fields replaced by the marker: the same text
+    /// as printing a copy of `value` with those fields replaced would.
+    static func appendRedacted(_ value: JSON, to out: inout [UInt8]) {
+        switch value {
+        case let .array(items):
+            out.append(UInt8(ascii: "["))
+            for (i, item) in items.enumerated() {
+                if i > 0 { out.append(UInt8(ascii: ",")) }
+                appendRedacted(item, to: &out)
+            }
+            out.append(UInt8(ascii: "]"))
+        case let .object(fields):
+            out.append(UInt8(ascii: "{"))
+            for (i, f) in fields.enumerated() {
+                if i > 0 { out.append(UInt8(ascii: ",")) }
+                JSON.writeString(f.name, to: &out)
+                out.append(UInt8(ascii: ":"))
+                if isSensitive(f.name) && !f.value.isNull {
+                    JSON.writeString(sensitive, to: &out)
+                } else {
+                    appendRedacted(f.value, to: &out)
+                }
+            }
+            out.append(UInt8(ascii: "}"))
+        default:
+            value.writeCompact(to: &out)
+        }
     }
 
     /// Whether a key can be printed unquoted: it starts with a letter or `_`.

@@ -15,7 +15,8 @@ struct Apply: ParsableCommand {
         exactly that plan: it plans again from the manifests the plan names and refuses the file (E-PLN-05)
         unless the result is the same plan, or if the state changed since (stale plan). A single file
         that is not *.yaml or *.yml is always read as a plan (E-PLN-01 if it is not one). One apply at a time:
-        a second one fails at once naming the holder of the lock.
+        a second one fails at once naming the holder of the lock. A plan of more than \(PlanDetail.summaryThreshold) changes is
+        printed in its summary form (see plan --help); --verbose prints every change.
         """
     )
 
@@ -46,7 +47,7 @@ struct Apply: ParsableCommand {
             fromFile = true
         } else {
             plan = try Planning.plan(paths: manifestPaths(paths), root: rootOption.root, state: stateOptions, allowReplace: allowReplace, allowDestroyAll: allowDestroyAll)
-            print(PlanFormat.text.render(plan, color: output.color), terminator: "")
+            output.print(plan, as: .text)
             if plan.hasErrors { throw ExitCode(1) }
             if !plan.hasChanges {
                 print("\nApply complete! Resources: 0 added, 0 changed, 0 destroyed.")
@@ -74,7 +75,11 @@ struct Apply: ParsableCommand {
             let result = try applier.apply(plan, to: store)
             clock.lap("apply \(plan.changes.count) changes")
             for w in result.warnings { printError("Warning: \(w)") }
-            for (address, id) in result.assigned.sorted(by: { $0.key < $1.key }) { print("\(address): created with id \(id)") }
+            if output.detail(plan) == .full {
+                for (address, id) in result.assigned.sorted(by: { $0.key < $1.key }) { print("\(address): created with id \(id)") }
+            } else if !result.assigned.isEmpty {
+                print("\(result.assigned.count) resources got platform ids (`thingform state list` shows them; --verbose lists them here).")
+            }
             for b in result.batches {
                 print("DeviceBatch/\(b.name): batch \(b.id) made \(b.devices) device\(b.devices == 1 ? "" : "s") in Product/\(b.product); "
                       + "`thingform batch download DeviceBatch/\(b.name)` writes their secrets")

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import ThingformModel
+import ThingformPlan
 import ThingformState
 
 /// Options every command that touches the state store takes.
@@ -43,8 +44,21 @@ struct OutputOptions: ParsableArguments {
     @Flag(name: .long, help: "Never use colour (colour is used only on a terminal; NO_COLOR is honoured too).")
     var noColor = false
 
+    @Flag(name: .long, help: ArgumentHelp("Print every change of a large text plan (more than \(PlanDetail.summaryThreshold) changes are summarised: counts per kind and action, with every replacement, delete and release in full).", valueName: "verbose"))
+    var verbose = false
+
     var color: Bool {
         !noColor && isatty(STDOUT_FILENO) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
+    }
+
+    func detail(_ plan: Plan) -> PlanDetail { PlanDetail.choose(changes: plan.changes.count, verbose: verbose) }
+
+    /// The plan on standard output as it is rendered, 64 KiB at a time (through the same C
+    /// stream as `print`, so the order of lines holds).
+    func print(_ plan: Plan, as format: PlanFormat) {
+        var out = PlanOutput { bytes in _ = fwrite(bytes.baseAddress, 1, bytes.count, stdout) }
+        format.write(plan, color: color, detail: detail(plan), to: &out)
+        out.flush()
     }
 }
 

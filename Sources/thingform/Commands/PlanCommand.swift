@@ -15,6 +15,8 @@ struct PlanCommand: ParsableCommand {
         discussion: """
         Diffs the manifests against the state store. Formats: text (terminal; colour only on a TTY),
         markdown (a pull-request comment), json (machines; the plan file format, see the README).
+        A text plan of more than \(PlanDetail.summaryThreshold) changes is summarised (counts per kind and action; every
+        replacement, delete and release in full); --verbose prints every change.
         Exit codes: 0 success; with --detailed-exitcode 0 no changes, 2 changes; 1 errors.
         """
     )
@@ -43,9 +45,9 @@ struct PlanCommand: ParsableCommand {
 
     func run() throws {
         let plan = try Planning.plan(paths: manifestPaths(paths), root: rootOption.root, state: stateOptions, allowReplace: allowReplace, allowDestroyAll: allowDestroyAll)
-        print(format.render(plan, color: output.color), terminator: "")
+        output.print(plan, as: format)
         if let out, !plan.hasErrors {
-            try Data((PlanFile.json(plan).pretty + "\n").utf8).write(to: URL(fileURLWithPath: out))
+            try PlanFileWriter.write(plan, to: out)
             if format == .text { print("\nSaved the plan to: \(out)\nTo perform exactly these actions, run: thingform apply \(out)") }
         }
         if plan.hasErrors { throw ExitCode(1) }

@@ -38,7 +38,7 @@ enum Behaviour { case succeed, fail, silent }
 struct SimDevice {
     let ref: DeviceRef
     let behaviour: Behaviour
-    var session: Int64
+    let session: Int64
     var pushesReceived = 0
 }
 // Every 100th device fails, the next one stays silent: 1 % each.
@@ -56,11 +56,13 @@ let store = try SQLiteStateStore(path: root + "/state.db")
 var now = t0
 var pushes = 0, transactions = 0
 
+// Every device stays connected in one session (its connect time) for the whole task.
+let sessions = fleet.map(\.session)
+
 /// One transaction with an orchestrator at `now`; a device is dispatchable once it reported its
 /// version in its current session (as `run` decides). The pushes go to the simulated devices.
 @discardableResult
 func run(_ body: (inout OTAOrchestrator) throws -> OTAOrchestrator.Step) throws -> OTAOrchestrator.Step {
-    let sessions = fleet.map(\.session)
     let step = try store.runtimeTransaction { tx -> OTAOrchestrator.Step in
         var o = OTAOrchestrator(tx: tx, now: now) { ref in
             guard let i = index[ref] else { return .absent }
@@ -117,9 +119,11 @@ try run { o in
 }
 guard enrolled == devices else { fail("enrolled \(enrolled) of \(devices)") }
 let created = clock.now
+let creationPushes = pushes
 
 // 3. The devices that were pushed answer, a step every 10 simulated seconds, with the clock's
 // tick (due deadlines) after each step as `run` would.
+var progressReports = 0
 let answering = fleet.indices.filter { fleet[$0].pushesReceived > 0 && fleet[$0].behaviour != .silent }
 let steps: [(Behaviour) -> OTAProgress?] = [
     { _ in OTAProgress(state: .downloading, percent: 0, version: target) },
@@ -138,7 +142,9 @@ func tick() throws {
 }
 for step in steps {
     now += 10_000
-    try each(answering.filter { step(fleet[$0].behaviour) != nil }) { o, d in try o.progressReported(d.ref, step(d.behaviour)!) }
+    let reporting = answering.filter { step(fleet[$0].behaviour) != nil }
+    progressReports += reporting.count
+    try each(reporting) { o, d in try o.progressReported(d.ref, step(d.behaviour)!) }
     try tick()
 }
 let answered = clock.now
@@ -178,13 +184,14 @@ var usage = rusage()
 getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
 let wall = seconds(ended - began)
 print("OTA upgrade task, \(devices) devices (timeout \(timeoutMinutes) min, maxRedispatch \(maxRedispatch)), SQLite WAL, \(batch) events per transaction")
-print(String(format: "  version reports:         %8.2f s", seconds(reported - began)))
+print(String(format: "  version reports:         %8.2f s (%.0f/s)", seconds(reported - began), Double(devices) / seconds(reported - began)))
 print(String(format: "  task created (enrol+push): %6.2f s", seconds(created - reported)))
-print(String(format: "  progress, done and fail: %8.2f s", seconds(answered - created)))
+print(String(format: "  progress, done and fail: %8.2f s (%d reports, %.0f/s)", seconds(answered - created), progressReports,
+             Double(progressReports) / seconds(answered - created)))
 print(String(format: "  timeouts (%d clock jumps): %6.2f s", jumps, seconds(ended - answered)))
 print(String(format: "  wall time, whole task:   %8.2f s (%d transactions, simulated %.0f min)", wall, transactions, Double(now - t0) / 60_000))
 print(String(format: "  pushes: %d, %.0f pushes/s over the whole task, %.0f/s at creation", pushes, Double(pushes) / wall,
-             Double(devices) / seconds(created - reported)))
+             Double(creationPushes) / seconds(created - reported)))
 print("  peak memory (max RSS): \(usage.ru_maxrss / 1024) MB")
 print("  statistics: \(counts.tabs); failed: \(expected.failed) -4 MD5 mismatch, \(expected.silent) timeout")
 if !problems.isEmpty { fail("the task's statistics differ from what the fleet did:\n  " + problems.joined(separator: "\n  ")) }

@@ -14,6 +14,8 @@ import ThingformRuntime
 import ThingformState
 
 var devices = 100_000
+/// The state's folder, removed at the end (and by `fail`).
+var scratch: String?
 var args = CommandLine.arguments.dropFirst()
 while let a = args.popFirst() {
     switch a {
@@ -25,6 +27,8 @@ while let a = args.popFirst() {
 }
 
 func fail(_ text: String) -> Never {
+    // exit skips the scratch folder's defer.
+    if let scratch { try? FileManager.default.removeItem(atPath: scratch) }
     FileHandle.standardError.write(Data("OTABenchmarks: \(text)\n".utf8))
     exit(1)
 }
@@ -50,6 +54,7 @@ let index = Dictionary(uniqueKeysWithValues: fleet.indices.map { (fleet[$0].ref,
 
 let root = NSTemporaryDirectory() + "thingform-ota-bench-\(getpid())"
 try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+scratch = root
 defer { try? FileManager.default.removeItem(atPath: root) }
 let store = try SQLiteStateStore(path: root + "/state.db")
 

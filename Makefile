@@ -16,7 +16,7 @@ MQTT_PORT ?= 1883
 MQTTS_PORT ?= 8883
 HTTP_PORT ?= $(shell [ "$$(id -u)" -eq 0 ] && echo 80 || echo 8080)
 
-.PHONY: deps build plugin venv run test fuzz bench bench-forwarders bench-engines bench-plan schemas clean
+.PHONY: deps build plugin venv run test fuzz bench bench-forwarders bench-engines bench-plan bench-ota schemas clean
 
 ## deps: install the system libraries that are missing (libyaml for the YAML reader, SQLite, OpenSSL headers).
 deps:
@@ -103,6 +103,16 @@ bench-forwarders: deps
 	$$as $(PG_BIN)/pg_ctl -D "$$dir/data" -o "-p $$port -k $$dir -c listen_addresses=127.0.0.1" -l "$$dir/log" -w start >/dev/null; \
 	psql -X -q -h "$$dir" -p $$port -U thingform -d postgres -c 'CREATE DATABASE bench'; \
 	BENCH_PG_PORT=$$port BENCH_PG_PASSWORD=Abc_1234 /usr/bin/time -f "peak memory (max RSS): %M KiB" Benchmarks/.build/release/ForwarderBenchmarks
+
+## bench-ota (part of bench): an upgrade task over BENCH_OTA_DEVICES simulated devices (default
+## 100,000) on the OTA orchestrator and a file-backed SQLite state, with a simulated clock: version
+## reports, enrolment and pushes, progress, 1 % failing and 1 % silent until they time out. Prints
+## wall time, pushes/s and peak memory; fails if the task's statistics differ from the fleet's.
+BENCH_OTA_DEVICES ?= 100000
+bench: bench-ota
+bench-ota: deps
+	cd Benchmarks && swift build -c release --product OTABenchmarks
+	Benchmarks/.build/release/OTABenchmarks --devices $(BENCH_OTA_DEVICES)
 
 ## bench-engines (part of bench): each engine's headline beside its peer on identical input, as a
 ## ratio measured in the same run (CPU time, median of rounds): ThingMessages' 20-property report

@@ -131,6 +131,16 @@ let package = Package(
             ],
             path: "Load/RuntimeLoad"
         ),
+        // A plain program (one run of a whole upgrade task is the measurement): an upgrade task
+        // over 100,000 simulated devices on the real orchestrator and SQLite store.
+        .executableTarget(
+            name: "OTABenchmarks",
+            dependencies: [
+                .product(name: "ThingformRuntime", package: "thingform"),
+                .product(name: "ThingformState", package: "thingform"),
+            ],
+            path: "Benchmarks/OTABenchmarks"
+        ),
         // A plain program (it needs a server; `make bench` starts one): the PostgreSQL forwarder
         // beside COPY of the same rows, as a ratio measured in the same run.
         .executableTarget(

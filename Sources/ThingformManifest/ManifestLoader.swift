@@ -115,6 +115,10 @@ public enum ManifestLoader {
         var resources: [Resource] = []
         let reparsed = ReparsedDocuments(text)
         for (index, node) in nodes.enumerated() {
+            if let why = ForeignDocument.reason(node) {
+                d.warning(ForeignDocument.code, at: node.location(in: file), why)
+                continue
+            }
             if node["kind"]?.scalar?.text == "Test" {
                 tests.append(Document(file: file, root: node))
                 continue

@@ -88,3 +88,25 @@ final class ManifestTreeTests: XCTestCase {
         XCTAssertEqual(n.desired[Address(.product, "light")]?.location(of: "spec.name").file, "\(dir)/new/product.yaml")
     }
 }
+
+/// YAML of other tools in the tree is skipped with a warning; thingform's own mistakes stay errors.
+final class ForeignDocumentTests: XCTestCase {
+    func testKustomizationAndHelmValuesAreSkippedWithANoteButThingformTyposAreNot() {
+        let tree = ManifestTree(files: [
+            .init(path: "kustomization.yaml", bytes: Array("apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: [light.yaml]\n".utf8)),
+            .init(path: "values.yaml", bytes: Array("replicaCount: 2\nimage: {repository: nginx}\n".utf8)),
+            .init(path: "light.yaml", bytes: Array("apiVersion: thingform/v1\nkind: Instance\nmetadata: {name: pub}\nspec: {type: public}\n".utf8)),
+        ])
+        let r = ManifestLoader.load(tree: tree)
+        XCTAssertFalse(r.diagnostics.hasErrors, r.diagnostics.errors.map(\.description).joined(separator: "\n"))
+        XCTAssertEqual(r.diagnostics.warnings.map { "\($0.location?.description ?? "") \($0.code)" },
+                       ["kustomization.yaml:1:1 W-MAN-02", "values.yaml:1:1 W-MAN-02"])
+        XCTAssertTrue(r.diagnostics.warnings[0].message.contains("apiVersion 'kustomize.config.k8s.io/v1beta1' is not thingform's"))
+        XCTAssertEqual(r.desired.resources.map(\.address.description), ["Instance/pub"])
+        for typo in ["apiVersion: thingform/v2\nkind: Instance\nmetadata: {name: a}\nspec: {type: public}\n",
+                     "kind: Instance\nmetadata: {name: a}\nspec: {type: public}\n"] {
+            let bad = ManifestLoader.load(tree: ManifestTree(files: [.init(path: "a.yaml", bytes: Array(typo.utf8))]))
+            XCTAssertTrue(bad.diagnostics.errors.contains { $0.code == "E-MAN-02" }, typo)
+        }
+    }
+}

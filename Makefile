@@ -73,7 +73,7 @@ fuzz: deps
 	  swift test --skip-build --disable-swift-testing --filter 'ManifestFuzzTests|PlanFileFuzzTests'
 
 ## bench: the package-benchmark suites (release builds): no-change plan and full apply of 10,000
-## products, the ACL and CONNECT checks; then RuntimeLoad: BENCH_DEVICES devices on libmosquitto
+## products, `diff` of two 10,000-product trees (DiffBenchmarks), the ACL and CONNECT checks; then RuntimeLoad: BENCH_DEVICES devices on libmosquitto
 ## connect through mosquitto to a release `thingform run` and report at BENCH_RATE reports/s for
 ## BENCH_SECONDS s (connection rate, reports stored per second, p99 report→reply, peak memory).
 BENCH_DEVICES ?= 10000

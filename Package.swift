@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "ThingformState", targets: ["ThingformState"]),
         .library(name: "ThingformPlan", targets: ["ThingformPlan"]),
         .library(name: "ThingformApply", targets: ["ThingformApply"]),
+        .library(name: "ThingformDiff", targets: ["ThingformDiff"]),
         .library(name: "ThingformConnectivity", targets: ["ThingformConnectivity"]),
         .library(name: "ThingformFixtures", targets: ["ThingformFixtures"]),
         .library(name: "RuleSQL", targets: ["RuleSQL"]),
@@ -100,6 +101,9 @@ let package = Package(
         .target(name: "ThingformState", dependencies: ["ThingformModel", .product(name: "GRDB", package: "GRDB.swift")]),
         // Planner, plan file, renderers. Pure: works on a Snapshot value.
         .target(name: "ThingformPlan", dependencies: ["ThingformModel", "ThingformState"]),
+        // Two manifest trees compared without state (`thingform diff`), each thing-model and topic
+        // change classed for devices in the field, and its renderers. Pure: works on DesiredState values.
+        .target(name: "ThingformDiff", dependencies: ["ThingformModel", "ThingformPlan"]),
         // Applier: executes a plan against a state store in one transaction (HMAC-signed batch QR codes).
         .target(name: "ThingformApply", dependencies: ["ThingformModel", "ThingformState", "ThingformPlan",
                                                        .product(name: "Crypto", package: "swift-crypto")]),
@@ -121,7 +125,7 @@ let package = Package(
         .executableTarget(name: "thingform", dependencies: [
             "ThingformModel", "ThingformManifest", "ThingformState", "ThingformPlan", "ThingformApply",
             "RuleSQL", "Geofence", "CAM", "ThingMessages", "ThingformTest", "ThingformConnectivity",
-            "DeviceAuth", "ThingformRuntime", "ThingformBroker", "ThingformForwarders",
+            "DeviceAuth", "ThingformRuntime", "ThingformBroker", "ThingformForwarders", "ThingformDiff",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // One seeded generator for every property test and fuzzer.
@@ -135,6 +139,7 @@ let package = Package(
         .testTarget(name: "ThingformManifestTests", dependencies: ["ThingformManifest"]),
         .testTarget(name: "ThingformStateTests", dependencies: ["ThingformState"]),
         .testTarget(name: "ThingformPlanTests", dependencies: ["ThingformPlan", "SeededRandom", "ThingformManifest", "ThingformFixtures"]),
+        .testTarget(name: "ThingformDiffTests", dependencies: ["ThingformDiff", "ThingformManifest"]),
         .testTarget(name: "ThingformApplyTests", dependencies: ["ThingformApply", "ThingformManifest", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "ThingformConnectivityTests", dependencies: [
             "ThingformConnectivity", "ThingformManifest", "ThingformApply", "ThingformState",

@@ -27,6 +27,19 @@ let package = Package(
             path: "Benchmarks/PlanBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "package-benchmark")]
         ),
+        // `thingform diff` of two 10,000-product trees (the spine fixture above, some products changed).
+        .executableTarget(
+            name: "DiffBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "package-benchmark"),
+                .product(name: "ThingformModel", package: "thingform"),
+                .product(name: "ThingformManifest", package: "thingform"),
+                .product(name: "ThingformDiff", package: "thingform"),
+                .product(name: "ThingformFixtures", package: "thingform"),
+            ],
+            path: "Benchmarks/DiffBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "package-benchmark")]
+        ),
         .executableTarget(
             name: "RuleSQLBenchmarks",
             dependencies: [.product(name: "Benchmark", package: "package-benchmark"), .product(name: "RuleSQL", package: "thingform")],

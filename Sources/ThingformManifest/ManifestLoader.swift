@@ -38,6 +38,14 @@ public enum ManifestLoader {
                 base[i] = loadFile(files[i], root: fileRoots[i])
             }
         }
+        return assemble(perFile, files: files, diagnostics: diagnostics)
+    }
+
+    /// What every source of manifests (folders, a git tree) ends with: the files' resources put
+    /// together and validated as a whole. Template expansion belongs here, before validation, so
+    /// that `plan` and `diff` expand alike.
+    static func assemble(_ perFile: [FileResult], files: [String], diagnostics initial: Diagnostics) -> Result {
+        var diagnostics = initial
         var resources: [Resource] = []
         var tests: [Document] = []
         for f in perFile {
@@ -85,6 +93,14 @@ public enum ManifestLoader {
     /// Parses and decodes manifest text; `kind: Test` documents go to `tests`.
     public static func load(text: String, file: String, into d: inout Diagnostics,
                             tests: inout [Document], root: ManifestRoot? = nil) -> (resources: [Resource], diagnostics: Diagnostics) {
+        let root = root ?? ManifestRoot(file.contains("/") ? (file as NSString).deletingLastPathComponent : ".")
+        return load(text: text, file: file, into: &d, tests: &tests, access: .disk(root: root, manifest: file))
+    }
+
+    /// Parses and decodes manifest text whose side files (`fromConsoleJson`, names files, firmware)
+    /// come from `access`: the disk, or a git tree.
+    static func load(text: String, file: String, into d: inout Diagnostics,
+                     tests: inout [Document], access: SideFileAccess) -> (resources: [Resource], diagnostics: Diagnostics) {
         let nodes: [Node]
         do {
             nodes = try YAMLReader.documents(text)
@@ -95,23 +111,14 @@ public enum ManifestLoader {
             d.error(ManifestCode.syntax, at: SourceLocation(file: file, line: 1, column: 1), "YAML syntax error: \(error)")
             return ([], d)
         }
-        // Every path a manifest names stays inside the root and is a regular file of bounded size;
-        // the decoder asks `problem` first (E-MAN-10 at the field), and the readers re-check.
-        let root = root ?? ManifestRoot(file.contains("/") ? (file as NSString).deletingLastPathComponent : ".")
-        let problem: @Sendable (String, Int?) -> String? = { relative, limit in root.problem(relative, from: file, limit: limit) }
-        let reader: @Sendable (String) -> String? = { relative in
-            guard root.problem(relative, from: file, limit: nil) == nil,
-                  let data = ManifestRoot.read(ManifestPath.resolve(relative, from: file), limit: max(ManifestPath.maxCSVBytes, ManifestPath.maxConsoleJSONBytes))
-            else { return nil }
-            return String(decoding: data, as: UTF8.self)
-        }
-        let digest: @Sendable (String) -> FileDigest? = { relative in
-            guard root.problem(relative, from: file, limit: nil) == nil else { return nil }
-            return fileDigest(atPath: ManifestPath.resolve(relative, from: file))
-        }
+        let problem = access.problem, reader = access.read, digest = access.digest
         var resources: [Resource] = []
         let reparsed = ReparsedDocuments(text)
         for (index, node) in nodes.enumerated() {
+            if let why = ForeignDocument.reason(node) {
+                d.warning(ForeignDocument.code, at: node.location(in: file), why)
+                continue
+            }
             if node["kind"]?.scalar?.text == "Test" {
                 tests.append(Document(file: file, root: node))
                 continue

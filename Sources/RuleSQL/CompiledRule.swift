@@ -1,7 +1,8 @@
 /// A rule compiled once from its SQL (`RuleSQL.compile`): the topic filter, the condition and the
 /// SELECT list as a closure tree. Evaluating never re-parses the SQL, and reads only the payload
-/// fields the rule names. Immutable and safe to share between threads.
-public struct CompiledRule: @unchecked Sendable {
+/// fields the rule names. Immutable and safe to share between threads; a class, so running it
+/// from a rule table does not copy its fields.
+public final class CompiledRule: @unchecked Sendable {
     /// The SQL text as given.
     public let sql: String
     /// The canonical text (§5.1): upper-case keywords, single spaces, unquoted topic.
@@ -90,6 +91,14 @@ public struct CompiledRule: @unchecked Sendable {
         evaluate(message, random: RandomSource(state: randomSeed))
     }
 
+    /// Evaluates the rule on a message prepared once for every rule that evaluates it (its
+    /// payload already scanned); the outcome is that of `evaluate(_:randomSeed:)` on the message.
+    public func evaluate(_ prepared: PreparedRuleMessage, randomSeed: UInt64) -> RuleOutcome {
+        run(prepared.message, RandomSource(state: randomSeed)) { bytes, slots in
+            prepared.locate(keys: program.keys, bytes: bytes, slots: slots)
+        }
+    }
+
     /// Whether `topic` matches the FROM filter.
     public func matches(topic: String) -> Bool { topicFilter.matches(topic) }
 
@@ -99,11 +108,19 @@ public struct CompiledRule: @unchecked Sendable {
     }
 
     func evaluate(_ message: RuleMessage, random: RandomSource) -> RuleOutcome {
+        run(message, random) { bytes, slots in JSONReader(b: bytes).scan(keys: program.keys, slots: slots) }
+    }
+
+    /// Topic, WHERE, SELECT; `locate` validates the payload and fills the slots of the keys the
+    /// rule reads (scanning it, or reading a scan made once for every rule).
+    @inline(__always)
+    private func run(_ message: RuleMessage, _ random: RandomSource,
+                     locate: (UnsafeBufferPointer<UInt8>, UnsafeMutableBufferPointer<Int>) -> PayloadKind) -> RuleOutcome {
         guard topicMatches(message.topic) else { return .noMatch(.topicMismatch) }
         let p = program
         return message.payload.withUnsafeBufferPointer { bytes in
             withUnsafeTemporaryAllocation(of: Int.self, capacity: max(2, 2 * p.keys.count)) { slots in
-                let kind: PayloadKind = p.needsScan ? JSONReader(b: bytes).scan(keys: p.keys, slots: slots) : .binary
+                let kind: PayloadKind = p.needsScan ? locate(bytes, slots) : .binary
                 var frame = Frame(bytes: bytes, kind: kind, slots: slots, random: random)
                 do {
                     if let condition = p.condition {

@@ -19,12 +19,26 @@ struct JSONReader {
     /// in the top-level object (the last occurrence wins; -1 when absent).
     func scan(keys: [[UInt8]], slots: UnsafeMutableBufferPointer<Int>) -> PayloadKind {
         for i in 0..<slots.count { slots[i] = -1 }
+        return scan { keyStart, keyEnd, escaped, valueStart, valueEnd in
+            guard !keys.isEmpty else { return }
+            let k = matchKey(keyStart, keyEnd, escaped: escaped, keys: keys)
+            if k >= 0 {
+                slots[2 * k] = valueStart
+                slots[2 * k + 1] = valueEnd
+            }
+        }
+    }
+
+    /// Validates `b` and calls `field(keyStart, keyEnd, escaped, valueStart, valueEnd)` for every
+    /// key of the top-level object, in document order (key bytes without the quotes).
+    @inline(__always)
+    func scan(field: (Int, Int, Bool, Int, Int) -> Void) -> PayloadKind {
         var i = skipSpace(0)
         guard i < b.count else { return .binary }
         let first = b[i]
         guard first == 0x7B || first == 0x5B else { return .binary }
         if first == 0x7B {
-            guard topObject(&i, keys: keys, slots: slots) else { return .binary }
+            guard topObject(&i, field: field) else { return .binary }
         } else {
             guard value(&i, depth: 0) else { return .binary }
         }
@@ -41,7 +55,8 @@ struct JSONReader {
         return i
     }
 
-    private func topObject(_ i: inout Int, keys: [[UInt8]], slots: UnsafeMutableBufferPointer<Int>) -> Bool {
+    @inline(__always)
+    private func topObject(_ i: inout Int, field: (Int, Int, Bool, Int, Int) -> Void) -> Bool {
         i += 1
         i = skipSpace(i)
         if i < b.count && b[i] == 0x7D { i += 1; return true }
@@ -56,13 +71,7 @@ struct JSONReader {
             i = skipSpace(i + 1)
             let valueStart = i
             guard value(&i, depth: 1) else { return false }
-            if !keys.isEmpty {
-                let k = matchKey(keyStart, keyEnd, escaped: escaped, keys: keys)
-                if k >= 0 {
-                    slots[2 * k] = valueStart
-                    slots[2 * k + 1] = i
-                }
-            }
+            field(keyStart, keyEnd, escaped, valueStart, i)
             i = skipSpace(i)
             guard i < b.count else { return false }
             if b[i] == 0x2C { i = skipSpace(i + 1); continue }
@@ -71,7 +80,7 @@ struct JSONReader {
         }
     }
 
-    @inline(__always) private func matchKey(_ start: Int, _ end: Int, escaped: Bool, keys: [[UInt8]]) -> Int {
+    @inline(__always) func matchKey(_ start: Int, _ end: Int, escaped: Bool, keys: [[UInt8]]) -> Int {
         if escaped {
             let decoded = Array(decodeString(at: start - 1).utf8)
             return keys.firstIndex(of: decoded) ?? -1

@@ -100,7 +100,11 @@ final class FuzzTests: XCTestCase {
             let topic = ["t", "/device00/data", "a/b/c", "x", "$thing/up/property/GW/d", "house_monitor/thermometer/get", ""].randomElement(using: &rng)!
             let message = RuleMessage(topic: rule.topicFilter.isExact ? rule.topicFilter.text : topic, payload: payload(&rng),
                                       productId: "P", deviceName: "D", timestamp: 1_700_000_000_000, requestId: "r", seq: 1)
-            if case .matched(let out) = rule.evaluate(message, randomSeed: rng.next()) {
+            let seed = rng.next()
+            let outcome = rule.evaluate(message, randomSeed: seed)
+            XCTAssertEqual(rule.evaluate(PreparedRuleMessage(message), randomSeed: seed).fingerprint, outcome.fingerprint,
+                           "prepared and plain evaluation differ for \(sql.debugDescription)", file: file, line: line)
+            if case .matched(let out) = outcome {
                 let json = out.jsonBytes
                 if case .object = out.value {
                     json.withUnsafeBufferPointer { b in
@@ -131,7 +135,9 @@ final class FuzzTests: XCTestCase {
         for _ in 0..<iterations {
             let rule = rules.randomElement(using: &rng)!
             let message = RuleMessage(topic: rule.topicFilter.isExact ? rule.topicFilter.text : "a/b/c", payload: payload(&rng))
-            _ = rule.evaluate(message, randomSeed: 1).output?.json
+            let outcome = rule.evaluate(message, randomSeed: 1)
+            XCTAssertEqual(rule.evaluate(PreparedRuleMessage(message), randomSeed: 1).fingerprint, outcome.fingerprint,
+                           "prepared and plain evaluation differ for \(rule.sql)")
         }
     }
 

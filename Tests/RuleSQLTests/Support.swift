@@ -11,9 +11,13 @@ func evalRule(_ sql: String, topic: String = "t", bytes: [UInt8], productId: Str
          file: StaticString = #filePath, line: UInt = #line) -> RuleOutcome {
     do {
         let rule = try RuleSQL.compile(sql)
-        return rule.evaluate(RuleMessage(topic: topic, payload: bytes, productId: productId, deviceName: deviceName,
-                                         timestamp: 1_692_787_444_271, requestId: "7d9b4f5e-22bd-4455-8a4c-6dce7d95b3aa", seq: 1),
-                             randomSeed: 42)
+        let message = RuleMessage(topic: topic, payload: bytes, productId: productId, deviceName: deviceName,
+                                  timestamp: 1_692_787_444_271, requestId: "7d9b4f5e-22bd-4455-8a4c-6dce7d95b3aa", seq: 1)
+        let outcome = rule.evaluate(message, randomSeed: 42)
+        // Every case also runs on the message prepared once for many rules: the same outcome.
+        XCTAssertEqual(rule.evaluate(PreparedRuleMessage(message), randomSeed: 42).fingerprint, outcome.fingerprint,
+                       "prepared and plain evaluation differ", file: file, line: line)
+        return outcome
     } catch {
         XCTFail("compile failed: \(error)", file: file, line: line)
         return .noMatch(.topicMismatch)
@@ -49,6 +53,15 @@ func error(_ sql: String, productId: String? = nil, file: StaticString = #filePa
 }
 
 extension RuleOutcome {
+    /// The whole outcome as text: the output's JSON (and whether it is the payload itself) or why
+    /// it did not match.
+    var fingerprint: String {
+        switch self {
+        case .matched(let out): return "matched passthrough=\(out.isPayloadPassthrough) \(out.json)"
+        case .noMatch(let r): return "noMatch \(r)"
+        }
+    }
+
     var reason: NoMatchReason? {
         if case .noMatch(let r) = self { return r }
         return nil

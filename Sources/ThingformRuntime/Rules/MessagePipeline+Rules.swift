@@ -29,9 +29,11 @@ extension MessagePipeline {
         let msg = RuleMessage(topic: m.topic, payload: m.payload, productId: ref.productId, deviceName: ref.deviceName,
                               clientId: m.clientId ?? ref.productId + ref.deviceName, timestamp: m.receivedAtMillis,
                               requestId: Self.requestId(instance: instance, seq: seq), seq: seq)
+        // The payload is scanned here once for every rule below, not once per rule.
+        let prepared = PreparedRuleMessage(msg)
         for i in first..<routes.entries.count where topicMatches[routes.entries[i].filter] {
             let entry = routes.entries[i]
-            switch routes.compiled[i].evaluate(msg, randomSeed: UInt64(bitPattern: seq)) {
+            switch routes.compiled[i].evaluate(prepared, randomSeed: UInt64(bitPattern: seq)) {
             case let .noMatch(reason):
                 guard let code = reason.diagnosticCode else { continue }
                 var content = "Payload is not JSON fmt", outcome = "FAIL", detail: String?

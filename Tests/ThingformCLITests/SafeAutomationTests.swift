@@ -14,29 +14,6 @@ final class SafeAutomationTests: XCTestCase {
 
     override func tearDown() { cli.remove() }
 
-    /// `thingform args` with `input` on its standard input.
-    func run(_ args: [String], stdin input: String) throws -> CLIRunner.Output {
-        let p = Process()
-        p.executableURL = CLIRunner.binary
-        p.arguments = args
-        p.currentDirectoryURL = cli.directory
-        var env = ProcessInfo.processInfo.environment
-        env["NO_COLOR"] = "1"
-        env["THINGFORM_STATE"] = nil
-        p.environment = env
-        let inPipe = Pipe(), out = Pipe(), err = Pipe()
-        p.standardInput = inPipe
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        inPipe.fileHandleForWriting.write(Data(input.utf8))
-        try inPipe.fileHandleForWriting.close()
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return .init(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
-    }
-
     /// A second product, with its own console name.
     static let plug = CLIFixtures.product().replacingOccurrences(of: "{name: lamp}", with: "{name: plug}")
         .replacingOccurrences(of: "name: 台灯", with: "name: 插座")
@@ -168,16 +145,16 @@ final class SafeAutomationTests: XCTestCase {
 
     func testManifestsFromStandardInputWithPositionsNamingStdin() throws {
         let tree = CLIFixtures.instance + "---\n" + CLIFixtures.product() + "---\n" + CLIFixtures.thingModel()
-        let plan = try run(["plan", "-", "--format", "json"], stdin: tree)
+        let plan = try cli.run(["plan", "-", "--format", "json"], stdin: tree)
         XCTAssertEqual(plan.status, 0, plan.all)
         XCTAssertTrue(plan.stdout.contains("\"add\" : 3") || plan.stdout.contains("\"add\": 3"), plan.all)
         XCTAssertTrue(plan.stdout.contains("\"path\" : \"<stdin>\"") || plan.stdout.contains("\"path\": \"<stdin>\""), plan.all)
 
-        let broken = try run(["plan", "-"], stdin: CLIFixtures.instance + "---\n" + CLIFixtures.product().replacingOccurrences(of: "wifi", with: "[wifi]"))
+        let broken = try cli.run(["plan", "-"], stdin: CLIFixtures.instance + "---\n" + CLIFixtures.product().replacingOccurrences(of: "wifi", with: "[wifi]"))
         XCTAssertEqual(broken.status, 1, broken.all)
         XCTAssertTrue(broken.stdout.contains("<stdin>:13:18: E-PRD-11"), broken.all)
 
-        let empty = try run(["plan", "-"], stdin: "")
+        let empty = try cli.run(["plan", "-"], stdin: "")
         XCTAssertEqual(empty.status, 1, empty.all)
         XCTAssertTrue(empty.stdout.contains("E-PLN-04"), empty.all)
         XCTAssertFalse(empty.stdout.contains("No changes"), "a plan with errors never says No changes: \(empty.all)")

@@ -18,11 +18,12 @@ public enum JSONDiff {
         if let a, let b, NumberEquality.same(a, b, numericText: numericText) { return }
         switch (a, b) {
         case let (.object(fa)?, .object(fb)?):
-            // Bounds of a number definition are numbers when both sides define the same type.
-            let numeric = NumberEquality.isNumberDefinition(fa) && fa.first { $0.name == "type" }?.value == fb.first { $0.name == "type" }?.value
+            // A definition's bounds are numbers when both sides define the same type.
+            let sameType = fa.first { $0.name == "type" }?.value == fb.first { $0.name == "type" }?.value
+            let numeric = sameType ? NumberEquality.numericKeys(fa) : []
             for f in fa {
                 walk(f.value, fb.first { $0.name == f.name }?.value, join(path, f.name), &out,
-                     numericText: numeric && NumberEquality.boundKeys.contains(f.name))
+                     numericText: numeric.contains(f.name))
             }
             for f in fb where !fa.contains(where: { $0.name == f.name }) {
                 walk(nil, f.value, join(path, f.name), &out)

@@ -7,16 +7,20 @@ import ThingformModel
 ///
 /// Which values are numbers is the field's type, not the text's look: a JSON number of the
 /// canonical form, and the bounds of a thing model's `int`/`float` definition (`min`, `max`,
-/// `start`, `step`), which the console's JSON writes as strings. A version `"1.10"` or a name
-/// `"5.0"` stays a string and compares as text.
+/// `start`, `step`) and a `string` definition's lengths, which the console's JSON writes as
+/// strings. A version `"1.10"` or a name `"5.0"` stays a string and compares as text.
 enum NumberEquality {
     /// The definition keys that hold numbers in an object whose `type` is `int` or `float`.
     static let boundKeys: Set<String> = ["min", "max", "start", "step"]
 
-    /// Whether `object` is a thing-model number definition (its bounds are numbers as strings).
-    static func isNumberDefinition(_ fields: [JSON.Field]) -> Bool {
-        guard let t = fields.first(where: { $0.name == "type" })?.value.stringValue else { return false }
-        return t == "int" || t == "float"
+    /// The keys of a thing-model definition (`define`, `dataType`, `arrayInfo`) that hold numbers
+    /// written as strings: an int or float's bounds, a string's byte-length bounds; none otherwise.
+    static func numericKeys(_ fields: [JSON.Field]) -> Set<String> {
+        switch fields.first(where: { $0.name == "type" })?.value.stringValue {
+        case "int", "float": return boundKeys
+        case "string": return ["min", "max"]
+        default: return []
+        }
     }
 
     /// Whether two leaves are the same value; `numericText` says the field holds a number written as a string.
@@ -65,9 +69,9 @@ enum NumberEquality {
         switch value {
         case let .array(items): return .array(items.map(typed))
         case let .object(fields):
-            let numeric = isNumberDefinition(fields)
+            let numeric = numericKeys(fields)
             return .object(fields.map { f in
-                if numeric, boundKeys.contains(f.name), case let .string(s) = f.value, isNumberText(s) {
+                if numeric.contains(f.name), case let .string(s) = f.value, isNumberText(s) {
                     return JSON.Field(f.name, .number(s))
                 }
                 return JSON.Field(f.name, typed(f.value))

@@ -20,8 +20,9 @@ final class NumberEqualityTests: XCTestCase {
     func testAThingModelFloatBoundIsANumberWrittenAsAString() {
         XCTAssertEqual(JSONDiff.diff(define("float", max: "100.00"), define("float", max: "100")), [])
         XCTAssertEqual(JSONDiff.diff(define("int", max: "100"), define("int", max: "101")).map(\.path), ["max"])
-        // Other strings stay text: a string definition's bounds are not in scope, nor a version.
-        XCTAssertEqual(JSONDiff.diff(define("string", max: "100.0"), define("string", max: "100")).map(\.path), ["max"])
+        // A string definition's lengths are numbers too; other strings stay text (a version, an enum's labels).
+        XCTAssertEqual(JSONDiff.diff(define("string", max: "64.0"), define("string", max: "64")), [])
+        XCTAssertEqual(JSONDiff.diff(define("enum", max: "5.0"), define("enum", max: "5")).map(\.path), ["max"])
         XCTAssertEqual(JSONDiff.diff(.object([.init("version", .string("1.10"))]), .object([.init("version", .string("1.1"))])).map(\.path), ["version"])
         // A type change is a change of every bound's meaning: compared as text.
         XCTAssertFalse(JSONDiff.diff(define("int", max: "5"), define("float", max: "5.0")).isEmpty)
@@ -32,7 +33,9 @@ final class NumberEqualityTests: XCTestCase {
         XCTAssertEqual(typed["define"]?["max"], .number("100.00"), "the text as written, as a JSON number")
         XCTAssertEqual(typed["define"]?["type"], .string("float"))
         XCTAssertEqual(NumberEquality.typed(typed), typed)
-        XCTAssertEqual(NumberEquality.typed(define("string", max: "10"))["max"], .string("10"))
+        XCTAssertEqual(NumberEquality.typed(define("string", max: "10"))["max"], .number("10"))
+        XCTAssertEqual(NumberEquality.typed(define("enum", max: "10"))["max"], .string("10"))
+        XCTAssertEqual(NumberEquality.typed(.object([.init("version", .string("1.0"))])), .object([.init("version", .string("1.0"))]))
     }
 
     func testNumberTextIsWholeNumbersOnly() {

@@ -154,6 +154,12 @@ final class SafeAutomationTests: XCTestCase {
         XCTAssertEqual(broken.status, 1, broken.all)
         XCTAssertTrue(broken.stdout.contains("<stdin>:13:18: E-PRD-11"), broken.all)
 
+        // apply reads them the same way, and creates the state it is given.
+        let apply = try cli.run(["apply", "-", "--auto-approve", "--state", "s.db"], stdin: tree)
+        XCTAssertEqual(apply.status, 0, apply.all)
+        XCTAssertTrue(apply.stdout.contains("Apply complete! Resources: 3 added"), apply.all)
+        XCTAssertEqual(try cli.run(["plan", "-", "--state", "s.db", "--detailed-exitcode"], stdin: tree).status, 0)
+
         let empty = try cli.run(["plan", "-"], stdin: "")
         XCTAssertEqual(empty.status, 1, empty.all)
         XCTAssertTrue(empty.stdout.contains("E-PLN-04"), empty.all)

@@ -90,8 +90,8 @@ enum Planning {
             // No state yet (a new deployment): an empty one, read only; nothing is created.
             snapshot = .empty
             diagnostics.append(.warning(StatePlanNote.code, at: nil,
-                                        "there is no state store at \(state.path) yet (\(state.resolved.origin)): planned against an empty state; nothing was created",
-                                        hint: "apply creates it"))
+                                        "there is no state store at \(state.path) yet (\(state.resolved.origin)): planned against an empty state, without creating it",
+                                        hint: "`thingform apply` creates it"))
         }
         clock.lap("snapshot of \(snapshot.resources.count) resources")
         let secrets = SecretReader()

@@ -19,9 +19,9 @@ public enum ManifestLoader {
     /// `paths` are files or directories (searched recursively for `*.yaml` and `*.yml`). Paths
     /// the manifests name stay inside `root`, else inside the path they were found under (a
     /// directory, or a file's folder).
-    public static func load(paths: [String], root: String? = nil) -> Result {
+    public static func load(paths: [String], root: String? = nil, standardInput: [UInt8]? = nil) -> Result {
         var diagnostics = Diagnostics()
-        let found = manifestFilesWithOrigin(paths, &diagnostics)
+        let found = manifestFilesWithOrigin(paths.filter { $0 != StandardInput.argument }, &diagnostics)
         let files = found.map(\.file)
         // One root per path given: `root` if set, else the folder given, or a file's own folder.
         var rootOf: [String: ManifestRoot] = [:]
@@ -37,6 +37,11 @@ public enum ManifestLoader {
             DispatchQueue.concurrentPerform(iterations: files.count) { i in
                 base[i] = loadFile(files[i], root: fileRoots[i])
             }
+        }
+        // `-`: manifests on standard input, read by the caller (the edge), first in the result.
+        if let bytes = standardInput, paths.contains(StandardInput.argument), StandardInput.holdsDocuments(bytes) {
+            let source = StandardInput.source(root: root)
+            return assemble([decode(source, bytes: bytes).0] + perFile, files: [source.path] + files, diagnostics: diagnostics)
         }
         return assemble(perFile, files: files, diagnostics: diagnostics)
     }
@@ -54,7 +59,7 @@ public enum ManifestLoader {
             diagnostics.append(contentsOf: f.diagnostics)
         }
         let (desired, validation) = Validator.validate(resources)
-        diagnostics.append(contentsOf: validation)
+        diagnostics.append(contentsOf: FollowOnErrors.dropped(validation, decoded: resources, decodeDiagnostics: diagnostics))
         return Result(desired: desired, diagnostics: diagnostics, files: files, contentDigests: perFile.map(\.sha256), tests: tests)
     }
 

@@ -12,6 +12,25 @@ public enum Action: String, Sendable, Codable, CaseIterable {
     /// Cancel the release, so locked fields may change.
     case unpublish
 
+    /// The plan JSON's `actions`, in the words policy tools know from Terraform: a replace is
+    /// `["delete", "create"]` (thingform deletes first), a publish or unpublish an `update`.
+    public var steps: [String] {
+        switch self {
+        case .create: return ["create"]
+        case .update, .publish, .unpublish: return ["update"]
+        case .replace: return ["delete", "create"]
+        case .delete: return ["delete"]
+        }
+    }
+
+    /// The fields that are "(known after apply)": the platform assigns a new resource its id.
+    public var unknownAfterApply: [String] {
+        switch self {
+        case .create, .replace: return ["id"]
+        default: return []
+        }
+    }
+
     public var symbol: String {
         switch self {
         case .create: return "+"

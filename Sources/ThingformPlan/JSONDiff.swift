@@ -12,12 +12,18 @@ public enum JSONDiff {
 
     static func join(_ path: String, _ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
 
-    static func walk(_ a: JSON?, _ b: JSON?, _ path: String, _ out: inout [FieldChange]) {
+    /// `numericText`: the field holds a number written as a string (a thing-model bound), compared by value.
+    static func walk(_ a: JSON?, _ b: JSON?, _ path: String, _ out: inout [FieldChange], numericText: Bool = false) {
         if a == b { return }
+        if let a, let b, NumberEquality.same(a, b, numericText: numericText) { return }
         switch (a, b) {
         case let (.object(fa)?, .object(fb)?):
+            // A definition's bounds are numbers when both sides define the same type.
+            let sameType = fa.first { $0.name == "type" }?.value == fb.first { $0.name == "type" }?.value
+            let numeric = sameType ? NumberEquality.numericKeys(fa) : []
             for f in fa {
-                walk(f.value, fb.first { $0.name == f.name }?.value, join(path, f.name), &out)
+                walk(f.value, fb.first { $0.name == f.name }?.value, join(path, f.name), &out,
+                     numericText: numeric.contains(f.name))
             }
             for f in fb where !fa.contains(where: { $0.name == f.name }) {
                 walk(nil, f.value, join(path, f.name), &out)

@@ -6,7 +6,9 @@ import ThingformState
 public struct Plan: Sendable {
     /// Bumped whenever the plan file's JSON changes incompatibly.
     /// 2.0: the plan carries the manifests it was computed from and a digest (`apply` refuses 1.0).
-    public static let formatVersion = "2.0"
+    /// 2.1: `before`/`after` and field values are typed (a thing model's bounds are numbers), and
+    /// each change lists `actions` and `unknown_after_apply` (schemas/output/plan.json).
+    public static let formatVersion = "2.1"
 
     public var lineage: String
     public var serial: Int

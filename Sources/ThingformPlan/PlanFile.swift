@@ -1,12 +1,13 @@
 import ThingformModel
 
 /// The plan as JSON: what `plan --out` saves, `plan --format json` prints and `apply PLANFILE`
-/// executes. Schema (documented in the README):
+/// executes. Schema: schemas/output/plan.json (and the README):
 ///
 /// ```
-/// { "format_version": "1.0", "lineage": "...", "serial": 3,
+/// { "format_version": "2.1", "lineage": "...", "serial": 3,
 ///   "summary": {"add": 1, "change": 0, "destroy": 0},
 ///   "changes": [ {"address": "Product/x", "action": "create|update|replace|delete|publish|unpublish",
+///                 "actions": ["delete", "create"], "unknown_after_apply": ["id"],
 ///                 "id": "2300UMK31M" | null (known after apply),
 ///                 "before": {...} | null, "after": {...} | null,
 ///                 "fields": [ {"path": "spec.name", "before": ..., "after": ..., "forces_replacement": false} ],
@@ -18,7 +19,7 @@ import ThingformModel
 ///   "unchanged": 12,
 ///   "notices": [ {"address": "Product/x", "message": "release: awaiting review (no change)"} ],
 ///   "manifests": {"paths": ["manifests"], "files": [{"path": "manifests/a.yaml", "sha256": "..."}],
-///                 "allow_replace": false, "allow_destroy_all": false} | null,
+///                 "allow_replace": false, "allow_destroy_all": false, "root": null, "targets": []} | null,
 ///   "digest": "sha256 hex over lineage, serial, changes and manifests" }
 /// ```
 public enum PlanFile {
@@ -50,6 +51,7 @@ public enum PlanFile {
             .init("allow_replace", .bool(s.allowReplace)),
             .init("allow_destroy_all", .bool(s.allowDestroyAll)),
             .init("root", s.root.map(JSON.string) ?? .null),
+            .init("targets", .array(s.targets.map(JSON.string))),
         ])
     }
 
@@ -61,6 +63,7 @@ public enum PlanFile {
             guard let p = f["path"]?.stringValue, let h = f["sha256"]?.stringValue else { return nil }
             out.files.append(.init(path: p, sha256: h))
         }
+        out.targets = (j["targets"]?.arrayValue ?? []).compactMap(\.stringValue)
         guard out.paths.count == paths.count else { return nil }
         return out
     }
@@ -80,16 +83,29 @@ public enum PlanFile {
         return ContentDigest.sha256(body.compactBytes)
     }
 
+    /// One change. `before`/`after` and field values are typed (`NumberEquality.typed`: a thing
+    /// model's bounds are numbers here, strings in the console's JSON); reading a plan back and
+    /// writing it again gives the same JSON, so the digest holds.
     static func change(_ c: Change) -> JSON {
-        .object([
+        let before = c.before.map(NumberEquality.typed), after = c.after.map(NumberEquality.typed)
+        // Field values typed alike: the typed diff of the same objects, by path.
+        var typedFields: [String: FieldChange] = [:]
+        if c.fields.contains(where: { NumberEquality.boundKeys.contains(String($0.path.split(separator: ".").last ?? "")) }) {
+            for f in JSONDiff.diff(before, after) { typedFields[f.path] = f }
+        }
+        return .object([
             .init("address", .string(c.address.description)),
             .init("action", .string(c.action.rawValue)),
+            .init("actions", .array(c.action.steps.map(JSON.string))),
             .init("id", c.id.map(JSON.string) ?? .null),
-            .init("before", c.before ?? .null),
-            .init("after", c.after ?? .null),
+            .init("before", before ?? .null),
+            .init("after", after ?? .null),
+            .init("unknown_after_apply", .array(c.action.unknownAfterApply.map(JSON.string))),
             .init("fields", .array(c.fields.map { f in
-                .object([.init("path", .string(f.path)), .init("before", f.before ?? .null), .init("after", f.after ?? .null),
-                         .init("forces_replacement", .bool(f.forcesReplacement))])
+                let t = typedFields[f.path]
+                return .object([.init("path", .string(f.path)), .init("before", (t?.before ?? f.before) ?? .null),
+                                .init("after", (t?.after ?? f.after) ?? .null),
+                                .init("forces_replacement", .bool(f.forcesReplacement))])
             })),
             .init("reason", c.reason.map(JSON.string) ?? .null),
             .init("release", c.release?.json ?? .null),

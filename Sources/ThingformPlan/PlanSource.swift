@@ -18,6 +18,8 @@ public struct PlanSource: Sendable, Equatable {
     public var allowDestroyAll: Bool
     /// `--root`, when given: the folder paths in the manifests must stay inside.
     public var root: String?
+    /// `--target`, when given: a saved targeted plan applies only those (and what they reference).
+    public var targets: [String] = []
 
     public init(paths: [String], files: [File], allowReplace: Bool = false, allowDestroyAll: Bool = false, root: String? = nil) {
         self.root = root

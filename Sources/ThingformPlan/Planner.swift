@@ -16,8 +16,11 @@ public struct Planner {
         public var now: Int64
         /// Allow a plan that deletes every resource of a non-empty state (E-PLN-04 otherwise).
         public var allowDestroyAll: Bool
+        /// `--target`: limit the plan to these resources and what they reference (empty: everything).
+        public var targets: [Address]
         public init(allowReplace: Bool = false, allowDestroyAll: Bool = false, now: Int64 = Planner.currentTime(),
-                    readSecret: (@Sendable (SecretRef) -> String?)? = nil) {
+                    targets: [Address] = [], readSecret: (@Sendable (SecretRef) -> String?)? = nil) {
+            self.targets = targets
             self.allowReplace = allowReplace
             self.allowDestroyAll = allowDestroyAll
             self.now = now
@@ -36,24 +39,26 @@ public struct Planner {
         ctx.diagnostics.append(contentsOf: initial)
         var unchanged = 0
         var notices: [PlanNotice] = []
-        for r in desired.resources {
+        let targets = PlanTargets(options.targets, desired: desired, snapshot: snapshot)
+        ctx.diagnostics.append(contentsOf: targets?.diagnostics ?? [])
+        for r in desired.resources where targets?.contains(r.address) ?? true {
             if let stored = snapshot.resources[r.address] {
-                if stored.hash == r.hash {
+                // Equal hashes, or a text that differs only where values are equal (`5.0` for `5`).
+                if stored.hash == r.hash || !ctx.planUpdate(r, stored) {
                     unchanged += 1
                     if r.address.kind == .product, snapshot.releases[r.address.name]?.state == .underReview {
                         notices.append(.awaitingReview(r.address))
                     }
                     continue
                 }
-                ctx.planUpdate(r, stored)
             } else {
                 ctx.planCreate(r)
             }
         }
-        for (address, stored) in snapshot.resources where desired[address] == nil {
+        for (address, stored) in snapshot.resources where desired[address] == nil && targets?.contains(address) ?? true {
             ctx.planDelete(address, stored)
         }
-        if !options.allowDestroyAll, let guardError = PlanGuards.destroysEverything(desired: desired, snapshot: snapshot) {
+        if !options.allowDestroyAll, targets == nil, let guardError = PlanGuards.destroysEverything(desired: desired, snapshot: snapshot) {
             ctx.diagnostics.append(guardError)
         }
         let changes = ctx.ordered()
@@ -118,14 +123,17 @@ struct PlanContext {
         if r.address.kind == .device { checkDeviceNamesFree(r, DeviceSpec.deviceNames(r.spec)) }
         if r.address.kind == .deviceBatch { return planBatchCreate(r) }
         let released = r.address.kind == .product && (r.spec["released"]?.boolValue ?? false)
-        changes.append(Change(address: r.address, action: .create, after: released ? r.attributes.setting("spec", r.spec.setting("released", .bool(false))) : r.attributes))
-        if released { changes.append(Change(address: r.address, action: .publish, after: r.attributes, release: releaseStep(for: r))) }
+        let created = released ? r.attributes.setting("spec", r.spec.setting("released", .bool(false))) : r.attributes
+        changes.append(Change(address: r.address, action: .create, after: created))
+        // The publish starts from what the create made: full before and after, as for any change.
+        if released { changes.append(Change(address: r.address, action: .publish, before: created, after: r.attributes, release: releaseStep(for: r))) }
     }
 
-    mutating func planUpdate(_ r: Resource, _ stored: StoredResource) {
+    /// Plans the update of a stored resource; false when its attributes are the same values (nothing to do).
+    mutating func planUpdate(_ r: Resource, _ stored: StoredResource) -> Bool {
         let before = stored.attributes
         let fields = JSONDiff.diff(before, r.attributes)
-        if fields.isEmpty { return } // same attributes, different hash text: nothing to do
+        if fields.isEmpty { return false } // same values, different text: nothing to do
         if r.address.kind == .camPolicy { warnPrivilegeWidening(r, before: before) }
         switch r.address.kind {
         case .instance: planInstanceUpdate(r, stored, before, fields)
@@ -143,6 +151,7 @@ struct PlanContext {
         case .deviceBatch: planBatchUpdate(r, stored, before, fields)
         default: planGenericUpdate(r, stored, before, fields)
         }
+        return true
     }
 
     mutating func planDelete(_ address: Address, _ stored: StoredResource) {
@@ -281,7 +290,7 @@ struct PlanContext {
                                   fields: fields.filter { $0.path != "spec.released" },
                                   reason: fields.filter(\.forcesReplacement).map(\.path).joined(separator: ", ") + " forces replacement"))
             if willBeReleased {
-                changes.append(Change(address: r.address, action: .publish, after: r.attributes,
+                changes.append(Change(address: r.address, action: .publish, before: after, after: r.attributes,
                                       fields: [FieldChange(path: "spec.released", before: .bool(false), after: .bool(true))],
                                       release: releaseStep(for: r)))
             }

@@ -29,6 +29,11 @@ public enum SavedPlanCheck {
             throw Refusal(code: "E-PLN-05", message: "\(file): planning again from \(source.paths.joined(separator: ", ")) gives errors, so the saved plan no longer holds. Fix them; then \(again.prefix(1).lowercased() + again.dropFirst())",
                           errors: fresh.errors)
         }
+        if saved.lineage.isEmpty && !fresh.lineage.isEmpty {
+            // Planned before the state existed (a first plan); something has created it since.
+            let e = StateError.stale(planSerial: saved.serial, stateSerial: fresh.serial, planLineage: saved.lineage, stateLineage: fresh.lineage)
+            throw Refusal(code: e.code, message: "the plan is stale: it was computed before the state existed, and the state has been created since (now at serial \(fresh.serial)). Run plan again")
+        }
         if fresh.lineage != saved.lineage || fresh.serial != saved.serial {
             let e = StateError.stale(planSerial: saved.serial, stateSerial: fresh.serial, planLineage: saved.lineage, stateLineage: fresh.lineage)
             throw Refusal(code: e.code, message: String(e.description.dropFirst(e.code.count + 1)))

@@ -45,6 +45,21 @@ public final class SQLiteStateStore: StateStore {
         try SQLiteStateStore(path: path, busyTimeout: 5, environment: environment, readOnly: true)
     }
 
+    /// Opens the state at `path` as `mode` asks: `.readWrite` creates a missing file;
+    /// `.readExisting` throws `StateMissing` (naming `origin`) and `.readOrEmpty` returns nil for
+    /// a missing one, and neither creates anything. An existing file the user may not write is
+    /// opened read-only; one they may write is opened as usual (a schema upgrade still runs).
+    public static func opening(path: String, mode: StateOpenMode, origin: String = "the path given",
+                            environment: StateEnvironment = .system) throws -> SQLiteStateStore? {
+        if mode == .readWrite { return try SQLiteStateStore(path: path, environment: environment) }
+        guard FileManager.default.fileExists(atPath: path) else {
+            if mode == .readOrEmpty { return nil }
+            throw StateMissing(path: path, origin: origin)
+        }
+        if access(path, W_OK) != 0 { return try openForReading(path: path, environment: environment) }
+        return try SQLiteStateStore(path: path, environment: environment)
+    }
+
     private convenience init(path: String, busyTimeout: TimeInterval, environment: StateEnvironment, readOnly: Bool) throws {
         if readOnly {
             var config = Configuration()

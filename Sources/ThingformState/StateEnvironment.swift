@@ -54,3 +54,38 @@ public struct StateEnvironment: Sendable {
         return "\(user)@\(host)"
     }
 }
+
+/// How a command opens the state store, decided once for every backend (SQLite today,
+/// PostgreSQL next): a command that only reads must never create a store, so a mistyped path
+/// cannot turn into an empty state that plans to create everything.
+public enum StateOpenMode: Sendable, Equatable {
+    /// Read only; a store that does not exist is `StateMissing` (E-STA-06). Nothing is created,
+    /// migrated or locked (`state ...`, `device list`, `stats`, ...).
+    case readExisting
+    /// Read only; a store that does not exist reads as the empty state and is not created
+    /// either (the first `plan` of a new deployment, and the plan step of `apply`).
+    case readOrEmpty
+    /// Read and write; a store that does not exist is created (`apply`, `run`, `replay`, ...).
+    case readWrite
+}
+
+/// E-STA-06: a command that only reads was pointed at a state store that does not exist. It
+/// names the path and where the path came from (`--state`, `THINGFORM_STATE` or the default).
+public struct StateMissing: Error, Equatable, CustomStringConvertible {
+    public static let code = "E-STA-06"
+    public var path: String
+    /// `--state`, `THINGFORM_STATE`, or the default location.
+    public var origin: String
+    public var hint: String
+
+    public init(path: String, origin: String, hint: String = "") {
+        self.path = path
+        self.origin = origin
+        self.hint = hint
+    }
+
+    public var description: String {
+        "\(Self.code) there is no state store at \(path) (from \(origin)); commands that only read never create one. "
+            + (hint.isEmpty ? "Check the path; for a new deployment, `thingform apply` creates it (and `thingform plan --new-state` plans against an empty state)" : hint)
+    }
+}

@@ -39,7 +39,7 @@ final class ApplyCommandTests: XCTestCase {
     }
 
     func testPlanWithChangesExitsTwoWithDetailedExitcode() throws {
-        let plan = try cli.run(["plan", "m", "--state", "s.db", "--detailed-exitcode"])
+        let plan = try cli.run(["plan", "m", "--state", "s.db", "--new-state", "--detailed-exitcode"])
         XCTAssertEqual(plan.status, 2, plan.all)
         XCTAssertTrue(plan.stdout.contains("Plan: 3 to add, 0 to change, 0 to destroy."), plan.all)
         XCTAssertTrue(plan.stdout.contains("(known after apply)"), plan.all)
@@ -70,7 +70,7 @@ final class ApplyCommandTests: XCTestCase {
     }
 
     func testSavedPlanIsRefusedAfterTheStateMovedOn() throws {
-        XCTAssertEqual(try cli.run(["plan", "m", "--state", "s.db", "--out", "p.json"]).status, 0)
+        XCTAssertEqual(try cli.run(["plan", "m", "--state", "s.db", "--new-state", "--out", "p.json"]).status, 0)
         // Someone else applies first: the state's serial moves on.
         XCTAssertEqual(try cli.run(["apply", "m", "--auto-approve", "--state", "s.db"]).status, 0)
         let stale = try cli.run(["apply", "p.json", "--state", "s.db"])
@@ -80,7 +80,7 @@ final class ApplyCommandTests: XCTestCase {
     }
 
     func testSavedPlanAppliesExactlyWhenFresh() throws {
-        XCTAssertEqual(try cli.run(["plan", "m", "--state", "s.db", "--out", "p.json"]).status, 0)
+        XCTAssertEqual(try cli.run(["plan", "m", "--state", "s.db", "--new-state", "--out", "p.json"]).status, 0)
         let apply = try cli.run(["apply", "p.json", "--state", "s.db"])
         XCTAssertEqual(apply.status, 0, apply.all)
         XCTAssertTrue(apply.stdout.contains("3 added"), apply.all)

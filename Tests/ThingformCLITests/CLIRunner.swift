@@ -39,7 +39,9 @@ struct CLIRunner {
 
     /// Starts `thingform args` in the test's folder; stdin is /dev/null (not a terminal). With
     /// `discardOutput`, output goes to /dev/null (a child nobody reads must not block on a full pipe).
-    func start(_ args: [String], environment extra: [String: String] = [:], discardOutput: Bool = false) throws -> (Process, Pipe, Pipe) {
+    /// With `stdin`, that text is its standard input instead.
+    func start(_ args: [String], environment extra: [String: String] = [:], discardOutput: Bool = false,
+               stdin input: String? = nil) throws -> (Process, Pipe, Pipe) {
         let p = Process()
         p.executableURL = CLIRunner.binary
         p.arguments = args
@@ -49,17 +51,23 @@ struct CLIRunner {
         env["THINGFORM_STATE"] = nil
         for (k, v) in extra { env[k] = v }
         p.environment = env
-        p.standardInput = FileHandle.nullDevice
+        let inPipe = Pipe()
+        p.standardInput = input == nil ? FileHandle.nullDevice : inPipe
         let out = Pipe(), err = Pipe()
         p.standardOutput = discardOutput ? FileHandle.nullDevice : out
         p.standardError = discardOutput ? FileHandle.nullDevice : err
         try p.run()
+        if let input {
+            // Small inputs (tests' manifests) fit the pipe's buffer: written whole, then closed.
+            inPipe.fileHandleForWriting.write(Data(input.utf8))
+            try inPipe.fileHandleForWriting.close()
+        }
         return (p, out, err)
     }
 
     @discardableResult
-    func run(_ args: [String], environment: [String: String] = [:]) throws -> Output {
-        let (p, out, err) = try start(args, environment: environment)
+    func run(_ args: [String], environment: [String: String] = [:], stdin input: String? = nil) throws -> Output {
+        let (p, out, err) = try start(args, environment: environment, stdin: input)
         // Read before waiting so a large output cannot fill the pipe and block the child.
         let o = out.fileHandleForReading.readDataToEndOfFile()
         let e = err.fileHandleForReading.readDataToEndOfFile()

@@ -35,10 +35,10 @@ final class ConnectivityCommandTests: XCTestCase {
     override func tearDown() { cli.remove() }
 
     func testThePlanListsTheCheckAndAFailedCheckRefusesTheApply() throws {
-        let plan = try cli.run(["plan", "m", "--state", "s.db"])
+        let plan = try cli.run(["plan", "m", "--state", "s.db", "--new-state"])
         XCTAssertEqual(plan.status, 0, plan.all)
         XCTAssertTrue(plan.stdout.contains("Before writing, apply will check these endpoints (Echostr handshake):\n  GET http://127.0.0.1:1/iot/hook (the HTTP forwarder hook of rule hot) [E-ACT-06]"), plan.all)
-        let json = try cli.run(["plan", "m", "--state", "s.db", "--format", "json"])
+        let json = try cli.run(["plan", "m", "--state", "s.db", "--new-state", "--format", "json"])
         XCTAssertTrue(json.stdout.contains("\"connectivity_checks\""), json.all)
 
         let apply = try cli.run(["apply", "m", "--auto-approve", "--state", "s.db"])

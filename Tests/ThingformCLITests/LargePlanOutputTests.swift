@@ -11,7 +11,7 @@ final class LargePlanOutputTests: XCTestCase {
         // 251 products with their thing models and the instance: 503 creates.
         try ScaleFixture.write(products: 251, features: 20, to: cli.path("m"))
 
-        let summary = try cli.run(["plan", "m", "--state", "s.db"])
+        let summary = try cli.run(["plan", "m", "--state", "s.db", "--new-state"])
         XCTAssertEqual(summary.status, 0, summary.all)
         XCTAssertTrue(summary.stdout.contains("Thingform will perform the following actions (503 changes, summarised; --verbose shows every one):"), summary.stdout)
         XCTAssertTrue(summary.stdout.contains("  + Product     create  251\n"), summary.stdout)
@@ -19,10 +19,10 @@ final class LargePlanOutputTests: XCTestCase {
         XCTAssertFalse(summary.stdout.contains("will be created"), "no create block in the summary form")
         XCTAssertTrue(summary.stdout.hasSuffix("Plan: 503 to add, 0 to change, 0 to destroy.\n"), summary.stdout)
 
-        let verbose = try cli.run(["plan", "m", "--state", "s.db", "--verbose"])
+        let verbose = try cli.run(["plan", "m", "--state", "s.db", "--new-state", "--verbose"])
         XCTAssertEqual(verbose.stdout.components(separatedBy: " will be created\n").count - 1, 503)
 
-        let json = try cli.run(["plan", "m", "--state", "s.db", "--format", "json"])
+        let json = try cli.run(["plan", "m", "--state", "s.db", "--new-state", "--format", "json"])
         let parsed = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
         XCTAssertEqual((parsed["changes"] as? [Any])?.count, 503)
 

@@ -50,7 +50,7 @@ final class SavedPlanCommandTests: XCTestCase {
     }
 
     func testAPlanWhoseManifestsChangedSinceIsRefused() throws {
-        XCTAssertEqual(try cli.run(["plan", "m", "--state", "s.db", "--out", "p.json"]).status, 0)
+        XCTAssertEqual(try cli.run(["plan", "m", "--state", "s.db", "--new-state", "--out", "p.json"]).status, 0)
         try cli.write("m/lamp.yaml", CLIFixtures.product(description: "changed after review") + "---\n" + CLIFixtures.thingModel())
         let apply = try cli.run(["apply", "p.json", "--state", "s.db"])
         XCTAssertEqual(apply.status, 1, apply.all)

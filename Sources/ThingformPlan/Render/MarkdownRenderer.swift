@@ -12,9 +12,10 @@ public enum MarkdownRenderer {
         let title = RenderSupport.summarySentence(plan)
         if plan.hasErrors {
             let n = plan.errors.count
-            out.line("### thingform plan: \(title) (\(n) error\(n == 1 ? "" : "s"), cannot be applied)")
+            let errors = "\(n) error\(n == 1 ? "" : "s")"
+            out.line("### thingform plan: " + (title.map { "\($0) (\(errors), cannot be applied)" } ?? "\(errors), cannot be applied"))
         } else {
-            out.line("### thingform plan: \(title)")
+            out.line("### thingform plan: \(title ?? "")")
         }
         if plan.hasChanges {
             out.line("")

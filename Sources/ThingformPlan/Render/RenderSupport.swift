@@ -106,9 +106,10 @@ enum RenderSupport {
         return step.autoApproved ? "will apply for release, approved at once (released)" : "will apply for release (under review)"
     }
 
-    /// `Plan: 1 to add, 2 to change, 0 to destroy.` or the no-changes sentence.
-    static func summarySentence(_ plan: Plan) -> String {
-        guard plan.hasChanges else { return "No changes. Your infrastructure matches the configuration." }
+    /// `Plan: 1 to add, 2 to change, 0 to destroy.` or the no-changes sentence; nil for a plan with
+    /// errors and no changes (it never says "No changes": what it would change is unknown).
+    static func summarySentence(_ plan: Plan) -> String? {
+        guard plan.hasChanges else { return plan.hasErrors ? nil : "No changes. Your infrastructure matches the configuration." }
         let s = plan.summary
         return "Plan: \(s.added) to add, \(s.changed) to change, \(s.destroyed) to destroy."
     }

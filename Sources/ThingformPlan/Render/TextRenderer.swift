@@ -49,7 +49,7 @@ public enum TextRenderer {
             out.line(p.paint("Warning:", Painter.bold, Painter.yellow) + " " + d.description)
         }
         if !plan.diagnostics.isEmpty { out.newline() }
-        out.line(p.paint(RenderSupport.summarySentence(plan), Painter.bold))
+        if let sentence = RenderSupport.summarySentence(plan) { out.line(p.paint(sentence, Painter.bold)) }
         if plan.hasErrors {
             let n = plan.errors.count
             out.line(p.paint("The plan has \(n) error\(n == 1 ? "" : "s") and cannot be applied.", Painter.red))

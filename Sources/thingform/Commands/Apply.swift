@@ -35,18 +35,21 @@ struct Apply: ParsableCommand {
     @Flag(name: .long, help: "Allow an apply that deletes every resource in the state, or that reads no manifest (E-PLN-04 otherwise).")
     var allowDestroyAll = false
 
+    @OptionGroup var targetOption: TargetOption
+
     @OptionGroup var rootOption: RootOption
     @OptionGroup var stateOptions: StateOptions
     @OptionGroup var output: OutputOptions
 
     func run() throws {
-        let plan: Plan
+        var plan: Plan
         var fromFile = false
         if paths.count == 1, let saved = Apply.savedPlan(at: paths[0]) {
             plan = try verified(saved.get(), file: paths[0])
             fromFile = true
         } else {
-            plan = try Planning.plan(paths: manifestPaths(paths), root: rootOption.root, state: stateOptions, allowReplace: allowReplace, allowDestroyAll: allowDestroyAll)
+            plan = try Planning.plan(paths: manifestPaths(paths), root: rootOption.root, state: stateOptions, stateMode: .readOrEmpty,
+                                     targets: try targetOption.addresses(), allowReplace: allowReplace, allowDestroyAll: allowDestroyAll)
             output.print(plan, as: .text)
             if plan.hasErrors { throw ExitCode(1) }
             if !plan.hasChanges {
@@ -65,7 +68,13 @@ struct Apply: ParsableCommand {
                 throw ExitCode(1)
             }
         }
+        // Apply writes: a missing state is created here, after the confirmation, never before.
         let store = try stateOptions.open()
+        if plan.lineage.isEmpty && plan.serial == 0 {
+            // Planned against no state: it applies to the store just created, and only while that
+            // is still empty (serial 0); anything else is stale (E-STA-02) as usual.
+            plan.lineage = store.lineage
+        }
         do {
             var applier = Applier()
             let preflight = ApplyPreflight(skipConnectivity: skipConnectivityCheck)
@@ -113,8 +122,9 @@ struct Apply: ParsableCommand {
     func verified(_ saved: Plan, file: String) throws -> Plan {
         do {
             return try SavedPlanCheck.verify(saved, file: file) { source in
-                try Planning.plan(paths: source.paths, root: source.root, state: stateOptions, allowReplace: source.allowReplace,
-                                  allowDestroyAll: source.allowDestroyAll)
+                try Planning.plan(paths: source.paths, root: source.root, state: stateOptions, stateMode: .readOrEmpty,
+                                  targets: source.targets.compactMap(Address.init(parsing:)),
+                                  allowReplace: source.allowReplace, allowDestroyAll: source.allowDestroyAll)
             }
         } catch let r as SavedPlanCheck.Refusal {
             for d in r.errors { printError("Error: \(d)") }

@@ -21,8 +21,9 @@ struct DeviceCommand: ParsableCommand {
         var store: SQLiteStateStore
         var world: RuntimeWorld
 
-        init(_ options: StateOptions) throws {
-            store = try options.open()
+        /// `readOnly`: list, shadow and logs never create a store (E-STA-06 when there is none).
+        init(_ options: StateOptions, readOnly: Bool = false) throws {
+            store = try readOnly ? options.openForReading() : options.open()
             do {
                 world = RuntimeWorld(snapshot: try store.snapshot(), registered: try store.registeredDevices())
             } catch let e as StateError { throw CLIError(e.description) }
@@ -51,7 +52,7 @@ struct DeviceCommand: ParsableCommand {
         @OptionGroup var stateOptions: StateOptions
 
         func run() throws {
-            let ctx = try Context(stateOptions)
+            let ctx = try Context(stateOptions, readOnly: true)
             let statuses = Dictionary(uniqueKeysWithValues: try ctx.store.runtimeRead { try $0.statuses() }.map { ($0.device, $0) })
             var rows: [JSON] = []
             var lines: [[String]] = [["DEVICE", "PRODUCT ID", "STATUS", "ACTIVATED", "LAST ONLINE", "VIA", "MANAGED BY"]]
@@ -92,7 +93,7 @@ struct DeviceCommand: ParsableCommand {
         @OptionGroup var stateOptions: StateOptions
 
         func run() throws {
-            let ctx = try Context(stateOptions)
+            let ctx = try Context(stateOptions, readOnly: true)
             let ref = try ctx.resolve(device)
             let (props, pending, info, status) = try ctx.store.runtimeRead { tx in
                 (try tx.shadow(ref), try tx.pendingControls(ref), try tx.info(ref), try tx.status(ref))
@@ -145,7 +146,7 @@ struct DeviceCommand: ParsableCommand {
             if let since {
                 do { from = try LogWindow.since(since, nowMillis: LogWindow.nowMillis()) } catch let e as RuntimeError { throw CLIError(e.description) }
             }
-            let ctx = try Context(stateOptions)
+            let ctx = try Context(stateOptions, readOnly: true)
             let ref = try ctx.resolve(device)
             let rows = try ctx.store.runtimeRead { try $0.logs(ref, kind: logKind, since: from, limit: max(1, limit)) }
             if output.json {

@@ -10,24 +10,35 @@ struct StateOptions: ParsableArguments {
     var state: String?
 
     /// `--state`, else $THINGFORM_STATE, else `.thingform/state.db`.
-    var path: String {
-        if let state { return state }
-        if let env = ProcessInfo.processInfo.environment["THINGFORM_STATE"], !env.isEmpty { return env }
-        return ".thingform/state.db"
+    var path: String { resolved.path }
+
+    /// The path and where it came from (error messages name both).
+    var resolved: (path: String, origin: String, explicit: Bool) {
+        if let state { return (state, "--state", true) }
+        if let env = ProcessInfo.processInfo.environment["THINGFORM_STATE"], !env.isEmpty { return (env, "THINGFORM_STATE", true) }
+        return (SQLiteStateStore.defaultPath, "the default location", false)
     }
 
-    /// For commands that only read (state list/show/history, plan): a state file without write
-    /// access is opened read-only instead of failing with E-STA-03.
+    /// For commands that only read (`state ...`, `device list`, `stats`, ...): never creates a
+    /// store; a missing one is E-STA-06 naming the path. A file without write access is opened
+    /// read-only instead of failing with E-STA-03.
     func openForReading() throws -> SQLiteStateStore {
-        guard FileManager.default.fileExists(atPath: path), access(path, W_OK) != 0 else { return try open() }
-        do { return try SQLiteStateStore.openForReading(path: path) } catch let e as StateError {
-            throw CLIError(e.description)
-        }
+        guard let store = try open(.readExisting) else { throw CLIError("Error: \(StateMissing(path: path, origin: resolved.origin))") }
+        return store
     }
 
+    /// For commands that write: a missing store is created.
     func open() throws -> SQLiteStateStore {
-        do { return try SQLiteStateStore(path: path) } catch let e as StateError {
+        try open(.readWrite)!
+    }
+
+    /// The store as `mode` asks (nil: `.readOrEmpty` and there is none yet).
+    func open(_ mode: StateOpenMode) throws -> SQLiteStateStore? {
+        let (path, origin, _) = resolved
+        do { return try SQLiteStateStore.opening(path: path, mode: mode, origin: origin) } catch let e as StateError {
             throw CLIError(e.description)
+        } catch let e as StateMissing {
+            throw CLIError("Error: \(e)")
         }
     }
 }

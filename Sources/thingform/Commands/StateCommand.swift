@@ -98,7 +98,8 @@ struct ForceUnlock: ParsableCommand {
     @OptionGroup var stateOptions: StateOptions
 
     func run() throws {
-        let store = try stateOptions.open()
+        // Never creates a state: there is no lock to remove in one that does not exist (E-STA-06).
+        let store = try stateOptions.openForReading()
         do {
             if !force, let held = try store.currentLock(), lockID == nil || lockID == held.id, held.holderIsAliveHere {
                 throw CLIError("Error: E-STA-05 the lock \(held.id) is held by \(held.holder), pid \(held.pid) (\(held.operation), since \(held.createdAt)), "

@@ -27,14 +27,17 @@ public final class CompiledRule: @unchecked Sendable {
         let selectReadsPaths: Bool
         let items: [CompiledItem]
         let keys: [[UInt8]]
+        let nested: [NestedKey]
         let needsScan: Bool
 
-        init(condition: Eval?, conditionReadsPaths: Bool, selectReadsPaths: Bool, items: [CompiledItem], keys: [[UInt8]], needsScan: Bool) {
+        init(condition: Eval?, conditionReadsPaths: Bool, selectReadsPaths: Bool, items: [CompiledItem], keys: [[UInt8]], nested: [NestedKey],
+             needsScan: Bool) {
             self.condition = condition
             self.conditionReadsPaths = conditionReadsPaths
             self.selectReadsPaths = selectReadsPaths
             self.items = items
             self.keys = keys
+            self.nested = nested
             self.needsScan = needsScan
         }
     }
@@ -76,7 +79,7 @@ public final class CompiledRule: @unchecked Sendable {
         self.canonicalSQL = "SELECT " + canonicalItems.joined(separator: ", ") + " FROM " + statement.topic.text
             + (statement.condition.map { " WHERE " + $0.canonical } ?? "")
         self.program = Program(condition: condition, conditionReadsPaths: conditionReadsPaths, selectReadsPaths: selectReadsPaths,
-                               items: items, keys: compiler.keys, needsScan: selectsAll || conditionReadsPaths || selectReadsPaths)
+                               items: items, keys: compiler.keys, nested: compiler.nested, needsScan: selectsAll || conditionReadsPaths || selectReadsPaths)
     }
 
     /// Evaluates the rule on one message (§5.7): topic match, WHERE (three-valued; only `true`
@@ -93,9 +96,12 @@ public final class CompiledRule: @unchecked Sendable {
 
     /// Evaluates the rule on a message prepared once for every rule that evaluates it (its
     /// payload already scanned); the outcome is that of `evaluate(_:randomSeed:)` on the message.
-    public func evaluate(_ prepared: PreparedRuleMessage, randomSeed: UInt64) -> RuleOutcome {
-        run(prepared.message, RandomSource(state: randomSeed)) { bytes, slots in
-            prepared.locate(keys: program.keys, bytes: bytes, slots: slots)
+    /// `topicMatched`: the caller has already matched the message's topic against this rule's
+    /// filter (a route table matches each distinct filter once per message), so it is not again.
+    public func evaluate(_ prepared: PreparedRuleMessage, randomSeed: UInt64, topicMatched: Bool = false) -> RuleOutcome {
+        if !topicMatched && !topicMatches(prepared.message.topic) { return .noMatch(.topicMismatch) }
+        return run(prepared.message, RandomSource(state: randomSeed)) { bytes, slots in
+            prepared.locate(keys: program.keys, nested: program.nested, bytes: bytes, slots: slots)
         }
     }
 
@@ -108,20 +114,35 @@ public final class CompiledRule: @unchecked Sendable {
     }
 
     func evaluate(_ message: RuleMessage, random: RandomSource) -> RuleOutcome {
-        run(message, random) { bytes, slots in JSONReader(b: bytes).scan(keys: program.keys, slots: slots) }
+        guard topicMatches(message.topic) else { return .noMatch(.topicMismatch) }
+        return run(message, random) { bytes, slots in
+            let reader = JSONReader(b: bytes)
+            let kind = reader.scan(keys: program.keys, slots: slots)
+            // The second-level slots, by a walk of each parent object (a prepared message has them listed).
+            let base = 2 * program.keys.count
+            for (n, key) in program.nested.enumerated() {
+                slots[base + 2 * n] = -1
+                slots[base + 2 * n + 1] = -1
+                let parent = slots[2 * key.parent]
+                guard kind == .object, parent >= 0, bytes[parent] == 0x7B, let (a, b) = reader.lookup(objectAt: parent, key: key.key) else { continue }
+                slots[base + 2 * n] = a
+                slots[base + 2 * n + 1] = b
+            }
+            return kind
+        }
     }
 
-    /// Topic, WHERE, SELECT; `locate` validates the payload and fills the slots of the keys the
-    /// rule reads (scanning it, or reading a scan made once for every rule).
+    /// WHERE, SELECT (the topic was matched by the caller); `locate` validates the payload and
+    /// fills the slots of the keys the rule reads (scanning it, or reading a scan made once for
+    /// every rule).
     @inline(__always)
     private func run(_ message: RuleMessage, _ random: RandomSource,
                      locate: (UnsafeBufferPointer<UInt8>, UnsafeMutableBufferPointer<Int>) -> PayloadKind) -> RuleOutcome {
-        guard topicMatches(message.topic) else { return .noMatch(.topicMismatch) }
         let p = program
         return message.payload.withUnsafeBufferPointer { bytes in
-            withUnsafeTemporaryAllocation(of: Int.self, capacity: max(2, 2 * p.keys.count)) { slots in
+            withUnsafeTemporaryAllocation(of: Int.self, capacity: max(2, 2 * (p.keys.count + p.nested.count))) { slots in
                 let kind: PayloadKind = p.needsScan ? locate(bytes, slots) : .binary
-                var frame = Frame(bytes: bytes, kind: kind, slots: slots, random: random)
+                var frame = Frame(bytes: bytes, kind: kind, slots: slots, nestedBase: 2 * p.keys.count, random: random)
                 do {
                     if let condition = p.condition {
                         if p.conditionReadsPaths && kind != .object { return .noMatch(.payloadNotJSON) }

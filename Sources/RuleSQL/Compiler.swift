@@ -6,8 +6,18 @@ typealias Eval = (RuleMessage, inout Frame) throws -> Value
 struct Frame {
     let bytes: UnsafeBufferPointer<UInt8>
     let kind: PayloadKind
+    /// Two per top-level key the rule reads (its value's byte range, -1 when absent), then two per
+    /// second-level key (`a.b`), from `nestedBase` on.
     let slots: UnsafeMutableBufferPointer<Int>
+    let nestedBase: Int
     var random: RandomSource
+}
+
+/// A second-level key a rule reads (`a.b` of a path `a.b…`): the top-level key `a` by its slot,
+/// and `b`.
+struct NestedKey {
+    let parent: Int
+    let key: [UInt8]
 }
 
 /// A compiled SELECT item.
@@ -20,15 +30,24 @@ enum CompiledItem {
 }
 
 /// Turns the syntax tree into a closure tree once; the top-level payload keys the rule reads are
-/// numbered into slots that one validating pass over each payload fills.
+/// numbered into slots that one validating pass over each payload fills, and so are the
+/// second-level keys of its paths (`params.brightness`), so reading one is a slot read too.
 struct Compiler {
     private(set) var keys: [[UInt8]] = []
+    private(set) var nested: [NestedKey] = []
 
     private mutating func slot(_ key: String) -> Int {
         let bytes = Array(key.utf8)
         if let i = keys.firstIndex(of: bytes) { return i }
         keys.append(bytes)
         return keys.count - 1
+    }
+
+    private mutating func nestedSlot(_ parent: Int, _ key: String) -> Int {
+        let bytes = Array(key.utf8)
+        if let i = nested.firstIndex(where: { $0.parent == parent && $0.key == bytes }) { return i }
+        nested.append(NestedKey(parent: parent, key: bytes))
+        return nested.count - 1
     }
 
     mutating func compile(_ e: Expr) -> Eval {
@@ -44,18 +63,28 @@ struct Compiler {
             return { _, _ in v }
         case .path(let names, _):
             let k = slot(names[0])
-            let rest = names.dropFirst().map { Array($0.utf8) }
-            if rest.isEmpty {
+            if names.count == 1 {
                 return { _, f in
                     let s = f.slots[2 &* k]
                     if s < 0 || f.kind != .object { return .missing }
                     return JSONReader(b: f.bytes).value(s, f.slots[2 &* k &+ 1])
                 }
             }
+            let n = nestedSlot(k, names[1])
+            let rest = names.dropFirst(2).map { Array($0.utf8) }
+            if rest.isEmpty {
+                return { _, f in
+                    let i = f.nestedBase &+ 2 &* n
+                    let s = f.slots[i]
+                    if s < 0 || f.kind != .object { return .missing }
+                    return JSONReader(b: f.bytes).value(s, f.slots[i &+ 1])
+                }
+            }
             return { _, f in
-                var s = f.slots[2 &* k]
+                let i = f.nestedBase &+ 2 &* n
+                var s = f.slots[i]
                 if s < 0 || f.kind != .object { return .missing }
-                var end = f.slots[2 &* k &+ 1]
+                var end = f.slots[i &+ 1]
                 let r = JSONReader(b: f.bytes)
                 for key in rest {
                     guard f.bytes[s] == 0x7B, let (a, b) = r.lookup(objectAt: s, key: key) else { return .missing }

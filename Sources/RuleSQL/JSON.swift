@@ -33,12 +33,19 @@ struct JSONReader {
     /// key of the top-level object, in document order (key bytes without the quotes).
     @inline(__always)
     func scan(field: (Int, Int, Bool, Int, Int) -> Void) -> PayloadKind {
+        scan(field: field, member: nil)
+    }
+
+    /// As `scan(field:)`, and also calls `member` for every key of an object that is the value of
+    /// a top-level key (the second level), before the `field` call of that top-level key.
+    @inline(__always)
+    func scan(field: (Int, Int, Bool, Int, Int) -> Void, member: ((Int, Int, Bool, Int, Int) -> Void)?) -> PayloadKind {
         var i = skipSpace(0)
         guard i < b.count else { return .binary }
         let first = b[i]
         guard first == 0x7B || first == 0x5B else { return .binary }
         if first == 0x7B {
-            guard topObject(&i, field: field) else { return .binary }
+            guard object(&i, depth: 0, field: field, member: member) else { return .binary }
         } else {
             guard value(&i, depth: 0) else { return .binary }
         }
@@ -55,8 +62,12 @@ struct JSONReader {
         return i
     }
 
+    /// The object at `i` (at nesting `depth`), reporting each of its keys to `field`; a value that is
+    /// itself an object reports its keys to `member` (one level only).
     @inline(__always)
-    private func topObject(_ i: inout Int, field: (Int, Int, Bool, Int, Int) -> Void) -> Bool {
+    private func object(_ i: inout Int, depth: Int, field: (Int, Int, Bool, Int, Int) -> Void,
+                        member: ((Int, Int, Bool, Int, Int) -> Void)?) -> Bool {
+        guard depth < JSONReader.maxDepth else { return false }
         i += 1
         i = skipSpace(i)
         if i < b.count && b[i] == 0x7D { i += 1; return true }
@@ -70,13 +81,29 @@ struct JSONReader {
             guard i < b.count, b[i] == 0x3A else { return false }
             i = skipSpace(i + 1)
             let valueStart = i
-            guard value(&i, depth: 1) else { return false }
+            if let member, i < b.count, b[i] == 0x7B {
+                guard object(&i, depth: depth + 1, field: member, member: nil) else { return false }
+            } else {
+                guard value(&i, depth: depth + 1) else { return false }
+            }
             field(keyStart, keyEnd, escaped, valueStart, i)
             i = skipSpace(i)
             guard i < b.count else { return false }
             if b[i] == 0x2C { i = skipSpace(i + 1); continue }
             if b[i] == 0x7D { i += 1; return true }
             return false
+        }
+    }
+
+    /// Whether the key at `start..<end` (without quotes) is `key`.
+    @inline(__always) func isKey(_ start: Int, _ end: Int, escaped: Bool, _ key: [UInt8]) -> Bool {
+        if escaped { return Array(decodeString(at: start - 1).utf8) == key }
+        let n = end - start
+        guard key.count == n else { return false }
+        return key.withUnsafeBufferPointer { k in
+            var j = 0
+            while j < n && k[j] == b[start + j] { j += 1 }
+            return j == n
         }
     }
 

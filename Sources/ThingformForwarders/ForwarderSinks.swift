@@ -11,6 +11,7 @@ public enum ForwarderSinks {
         switch type {
         case "republish": return publisher.map { RepublishSink(publisher: $0) }
         case "http": return HTTPSink()
+        case "function": return FunctionSink()
         case _ where SQLSinks.types.contains(type): return SQLSinks.make(type: type)
         case _ where KafkaSinks.types.contains(type): return KafkaSinks.make(type: type)
         default: return nil
@@ -29,6 +30,10 @@ public enum ForwarderSinks {
             return .object([.init("method", .string("POST")), .init("url", target.settings["url"] ?? .null),
                             .init("headers", .object([.init(HTTPSink.deliveryHeader, .string(String(d.id)))])),
                             .init("body", HTTPEnvelope.body(d))])
+        case "function":
+            let settings = target.settings
+            let to: JSON.Field = settings["command"]?.arrayValue != nil ? .init("command", settings["command"]!) : .init("url", settings["url"] ?? .null)
+            return .object([to, .init("delivery", .number(String(d.id))), .init("event", HTTPEnvelope.body(d))])
         case "republish":
             switch RepublishTarget.resolve(d, action: target.action, productId: target.settings["productId"]?.stringValue ?? "") {
             case let .success(topic):

@@ -1,8 +1,5 @@
-import AsyncHTTPClient
 import Foundation
-import NIOCore
 import NIOHTTP1
-import NIOSSL
 import ThingformConnectivity
 import ThingformModel
 import ThingformRuntime
@@ -16,8 +13,7 @@ import ThingformRuntime
 public final class HTTPSink: ForwarderSink, @unchecked Sendable {
     public static let deliveryHeader = "X-Thingform-Delivery"
 
-    private let lock = NSLock()
-    private var clients: [Bool: HTTPClient] = [:]
+    private let poster = HTTPPoster()
     private let now: @Sendable () -> Int
     private let random: @Sendable () -> String
 
@@ -25,26 +21,6 @@ public final class HTTPSink: ForwarderSink, @unchecked Sendable {
                 random: @escaping @Sendable () -> String = { var g = SystemRandomNumberGenerator(); return RequestSigner.randomToken(using: &g) }) {
         self.now = now
         self.random = random
-    }
-
-    /// One client per TLS policy, made on first use.
-    private func client(insecure: Bool) -> HTTPClient {
-        lock.withLock {
-            if let c = clients[insecure] { return c }
-            var config = HTTPClient.Configuration(redirectConfiguration: .disallow)
-            config.decompression = .disabled
-            // A refused connection is this attempt's failure, not something to retry until the
-            // timeout: the retry schedule decides when to try again.
-            config.connectionPool.retryConnectionEstablishment = false
-            if insecure {
-                var tls = TLSConfiguration.makeClientConfiguration()
-                tls.certificateVerification = .none
-                config.tlsConfiguration = tls
-            }
-            let c = HTTPClient(eventLoopGroupProvider: .singleton, configuration: config)
-            clients[insecure] = c
-            return c
-        }
     }
 
     public func send(_ batch: [Delivery], to target: ForwarderTarget) async -> [SendOutcome] {
@@ -76,35 +52,20 @@ public final class HTTPSink: ForwarderSink, @unchecked Sendable {
             }
             token = t
         }
-        var request = HTTPClientRequest(url: url)
-        request.method = .POST
-        request.headers = headers(d, target: target, token: token)
-        request.body = .bytes(ByteBuffer(bytes: HTTPEnvelope.body(d).compactBytes))
         let timeout = Int64(target.settings["timeoutSeconds"].flatMap { Int($0.compact) } ?? 5)
         let insecure = target.settings["tls"]?["insecureSkipVerify"]?.boolValue ?? false
-        do {
-            let response = try await client(insecure: insecure).execute(request, timeout: .seconds(timeout))
-            _ = try? await response.body.collect(upTo: 64 * 1024)
-            if (200..<300).contains(response.status.code) { return .delivered }
-            return .failed(errcode: "Forward_Third_System_Err", diagnostic: content, result: "FAIL, system error: HTTP \(response.status.code)")
-        } catch let e as HTTPClientError where e == .deadlineExceeded || e == .readTimeout {
+        switch await poster.post(url: url, headers: headers(d, target: target, token: token), body: HTTPEnvelope.body(d).compactBytes,
+                                 timeoutSeconds: timeout, insecure: insecure) {
+        case let .status(code) where (200..<300).contains(code):
+            return .delivered
+        case let .status(code):
+            return .failed(errcode: "Forward_Third_System_Err", diagnostic: content, result: "FAIL, system error: HTTP \(code)")
+        case .timedOut:
             return .failed(errcode: "Forward_Third_Not_Responding", diagnostic: content, result: "FAIL, url server timeout")
-        } catch {
-            return .failed(errcode: "Forward_Third_System_Err", diagnostic: content, result: "FAIL, system error: \(Self.describe(error))")
+        case let .failed(why):
+            return .failed(errcode: "Forward_Third_System_Err", diagnostic: content, result: "FAIL, system error: \(why)")
         }
     }
 
-    static func describe(_ error: Error) -> String {
-        if let io = error as? IOError { return String(cString: strerror(io.errnoCode)).lowercased() }
-        let text = String(describing: error)
-        return text.count > 160 ? String(text.prefix(160)) + "…" : text
-    }
-
-    public func shutdown() async {
-        let all = lock.withLock { () -> [HTTPClient] in
-            defer { clients = [:] }
-            return Array(clients.values)
-        }
-        for c in all { try? await c.shutdown() }
-    }
+    public func shutdown() async { await poster.shutdown() }
 }

@@ -58,19 +58,23 @@ public struct DeadLetterRow: Sendable, Equatable {
 
 /// A runtime counter: `metric` (upstream, downstream, ruleHits, forwards, forwardFailures,
 /// deadLetters, dataErrors) by product, rule and target (a forwarder name, `republish`, or "").
+/// A delta with a `minute` (Unix minutes) also counts in that minute's, hour's and day's buckets
+/// (`CounterSeries`); totals read back have none.
 public struct CounterKey: Hashable, Sendable, Comparable {
     public var metric: String
     public var productId: String
     public var rule: String
     public var target: String
-    public init(_ metric: String, productId: String = "", rule: String = "", target: String = "") {
+    public var minute: Int64?
+    public init(_ metric: String, productId: String = "", rule: String = "", target: String = "", minute: Int64? = nil) {
         self.metric = metric
         self.productId = productId
         self.rule = rule
         self.target = target
+        self.minute = minute
     }
     public static func < (a: CounterKey, b: CounterKey) -> Bool {
-        (a.metric, a.productId, a.rule, a.target) < (b.metric, b.productId, b.rule, b.target)
+        (a.metric, a.productId, a.rule, a.target, a.minute ?? Int64.min) < (b.metric, b.productId, b.rule, b.target, b.minute ?? Int64.min)
     }
 }
 
@@ -114,9 +118,13 @@ public protocol OutboxTransaction: AnyObject {
     func retryDeadLetters(ids: [Int64]?, atMillis: Int64) throws -> Int
     /// Deletes dead letters. Returns how many.
     func purgeDeadLetters(ids: [Int64]?) throws -> Int
-    /// Adds to counters (one statement per key).
+    /// Adds to counters (one statement per key), and to their minute, hour and day buckets when
+    /// a key has a minute.
     func addCounters(_ deltas: [CounterKey: Int64]) throws
+    /// The totals (keys without a minute).
     func counters() throws -> [CounterKey: Int64]
+    /// The buckets of one granularity starting at `since` (Unix seconds) or later, oldest first.
+    func counterSeries(_ granularity: CounterGranularity, since: Int64?) throws -> [CounterBucket]
     /// The last message sequence number given in `instance` (0 when none).
     func ruleSequence(_ instance: String) throws -> Int64
     func setRuleSequence(_ instance: String, _ seq: Int64) throws

@@ -124,6 +124,7 @@ extension SQLiteRuntimeTransaction {
                 ON CONFLICT (metric, product_id, rule, target) DO UPDATE SET value = value + excluded.value
                 """, [k.metric, k.productId, k.rule, k.target, v])
         }
+        try addCounterSeries(deltas)
     }
 
     func counters() throws -> [CounterKey: Int64] {

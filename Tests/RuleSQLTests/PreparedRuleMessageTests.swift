@@ -15,10 +15,17 @@ final class PreparedRuleMessageTests: XCTestCase {
         "SELECT a FROM t WHERE a > 'x'",
         "SELECT a FROM other/topic",
         "SELECT payloadLen() AS n, topic() AS t FROM t",
+        // Second-level keys (noted once per message) and a third level below them.
+        "SELECT b.c AS x, b.d.e AS y, b.d FROM t WHERE b.c > 0 OR b.d.e = 6",
+        "SELECT b.missing AS m, a.c AS ac FROM t",
     ]
 
     static let payloads: [[UInt8]] = [
         Array(#"{"a":1,"b":{"c":2},"a":3,"e\u0073c":"x","arr":[1,{"a":4}]}"#.utf8),
+        Array(#"{"b":{"c":1,"d":{"e":5},"c":7,"\u0064":{"e":6}},"a":{"c":"s"}}"#.utf8),
+        Array(#"{"b":{"c":1},"b":{"d":{"e":6}}}"#.utf8),
+        Array(#"{"b":[{"c":1}],"a":"x"}"#.utf8),
+        Array(#"{"b":{ },"a":{"c":{"c":1}}}"#.utf8),
         Array(#" { "a" : 2 , "b" : { "c" : 0 } } "#.utf8),
         Array("{}".utf8),
         Array(#"[{"a":1}]"#.utf8),
@@ -39,6 +46,24 @@ final class PreparedRuleMessageTests: XCTestCase {
                                "\(rule.sql) on \(String(decoding: payload, as: UTF8.self).debugDescription)")
             }
         }
+    }
+
+    func testSecondLevelKeysTakeTheLastOccurrenceOfBothLevels() throws {
+        let rule = try RuleSQL.compile("SELECT b.c AS x, b.d.e AS y FROM t")
+        let out = rule.evaluate(PreparedRuleMessage(RuleMessage(topic: "t", payload: Self.payloads[1])), randomSeed: 1).output?.value
+        XCTAssertEqual(out?["x"], .int(7))
+        XCTAssertEqual(out?["y"], .int(6))
+        // A repeated top-level key: only its last object counts.
+        let repeated = rule.evaluate(PreparedRuleMessage(RuleMessage(topic: "t", payload: Self.payloads[2])), randomSeed: 1).output?.value
+        XCTAssertEqual(repeated?["x"], nil)
+        XCTAssertEqual(repeated?["y"], .int(6))
+    }
+
+    func testATopicMatchedByTheCallerIsNotMatchedAgain() throws {
+        let rule = try RuleSQL.compile("SELECT a FROM t")
+        let elsewhere = PreparedRuleMessage(RuleMessage(topic: "other", payload: Array(#"{"a":1}"#.utf8)))
+        XCTAssertEqual(rule.evaluate(elsewhere, randomSeed: 1).reason, .topicMismatch)
+        XCTAssertTrue(rule.evaluate(elsewhere, randomSeed: 1, topicMatched: true).isMatch)
     }
 
     func testRepeatedAndEscapedKeysAreFoundAsByTheDirectScan() throws {

@@ -219,6 +219,90 @@ final class DeliveryWorkerTests: XCTestCase {
         XCTAssertEqual(try store.runtimeRead { try $0.outboxCount() }, 0)
         XCTAssertEqual(try store.runtimeTransaction { try $0.purgeDeadLetters(ids: nil) }, 0)
     }
+
+    // MARK: The instance's forwardTps quota
+
+    /// Sets `limits.forwardTps` on the fixture's instance, as an apply would; returns the rules the
+    /// runtime then compiles (the quota is read from the state, like everything else).
+    func limitForwarding(_ store: SQLiteStateStore, tps: Int) throws -> RuleBook {
+        let snapshot = try store.snapshot()
+        var instance = try XCTUnwrap(snapshot.resources[Address(.instance, "pub")])
+        XCTAssertTrue(instance.attributesJSON.contains(#""limits":{}"#), instance.attributesJSON)
+        instance.attributesJSON = instance.attributesJSON.replacingOccurrences(of: #""limits":{}"#, with: #""limits":{"forwardTps":\#(tps)}"#)
+        _ = try store.write(StateWrite(upserts: [instance], summary: ApplySummary(changed: 1)), expectedSerial: snapshot.serial, operation: "limit forwarding")
+        let rules = try MessagePipeline(store: store).world.rules
+        XCTAssertEqual(rules.forwardTps, ["pub": tps])
+        return rules
+    }
+
+    func testTheForwardTpsQuotaHoldsDeliveriesInTheOutboxAndSendsThemAtItsRate() async throws {
+        let (store, _) = try setUp(rules: PipelineRulesTests.rules(errorAction: false, http: false), messages: 12)
+        let rules = try limitForwarding(store, tps: 5)
+        let clock = ManualDeliveryClock(t0)
+        let repub = ScriptedSink(clock: clock) { _ in .delivered }
+        let w = DeliveryWorker(store: store, rules: rules, sinks: { $0 == "republish" ? repub : nil }, secrets: { _ in nil }, clock: clock)
+        // One second's worth at once, then one token every 200 ms; the rest wait in the outbox.
+        await run(w, clock, at: [0, 0])
+        XCTAssertEqual(repub.attempts.count, 5, "12 due deliveries, a quota of 5 a second")
+        XCTAssertEqual(try store.runtimeRead { try $0.outboxCount() }, 7)
+        await run(w, clock, at: [199])
+        XCTAssertEqual(repub.attempts.count, 5)
+        await run(w, clock, at: [200])
+        XCTAssertEqual(repub.attempts.count, 6)
+        // A long pause fills the bucket to one second's worth, not more.
+        await run(w, clock, at: [10_000])
+        XCTAssertEqual(repub.attempts.count, 11)
+        await run(w, clock, at: [10_200])
+        XCTAssertEqual(repub.attempts.count, 12)
+        // Every delivery once, none dropped, none dead, in outbox order.
+        XCTAssertEqual(repub.attempts.map(\.id), repub.attempts.map(\.id).sorted())
+        XCTAssertEqual(Set(repub.attempts.map(\.id)).count, 12)
+        XCTAssertEqual(try store.runtimeRead { try $0.outboxCount() }, 0)
+        XCTAssertEqual(try store.runtimeRead { try $0.deadLetters(ids: nil) }.count, 0)
+    }
+
+    func testTheQuotaIsSharedByEveryLaneOfTheInstanceAndEachGetsATurn() async throws {
+        let (store, _) = try setUp(rules: PipelineRulesTests.rules(errorAction: false), messages: 6)
+        let rules = try limitForwarding(store, tps: 2)
+        let clock = ManualDeliveryClock(t0)
+        let http = ScriptedSink(clock: clock) { _ in .delivered }
+        let repub = ScriptedSink(clock: clock) { _ in .delivered }
+        let w = DeliveryWorker(store: store, rules: rules, sinks: { $0 == "http" ? http : $0 == "republish" ? repub : nil },
+                               secrets: { _ in nil }, clock: clock)
+        var sent: [Int] = []
+        for second in 0..<6 {
+            await run(w, clock, at: [Int64(second) * 1000])
+            sent.append(http.attempts.count + repub.attempts.count)
+        }
+        XCTAssertEqual(sent, [2, 4, 6, 8, 10, 12])
+        XCTAssertGreaterThan(http.attempts.count, 0)
+        XCTAssertGreaterThan(repub.attempts.count, 0)
+    }
+
+    func testDrainWaitsForTheQuotaAndLeavesAPausedInstancesDeliveriesQueued() async throws {
+        let (store, _) = try setUp(rules: PipelineRulesTests.rules(errorAction: false, http: false), messages: 8)
+        let repub = ScriptedSink(clock: SystemDeliveryClock()) { _ in .delivered }
+        let limited = DeliveryWorker(store: store, rules: try limitForwarding(store, tps: 10), sinks: { _ in repub }, secrets: { _ in nil })
+        await limited.drain()
+        XCTAssertEqual(repub.attempts.count, 8)
+        XCTAssertEqual(try store.runtimeRead { try $0.outboxCount() }, 0)
+
+        let (slowStore, _) = try setUp(rules: PipelineRulesTests.rules(errorAction: false, http: false), messages: 8)
+        let slow = ScriptedSink(clock: SystemDeliveryClock()) { _ in .delivered }
+        let throttled = DeliveryWorker(store: slowStore, rules: try limitForwarding(slowStore, tps: 4), sinks: { _ in slow }, secrets: { _ in nil })
+        let t = Date()
+        await throttled.drain()
+        XCTAssertEqual(slow.attempts.count, 8)
+        // 4 at once, then one every 250 ms: the last starts about 1 s after the first.
+        XCTAssertGreaterThanOrEqual(Date().timeIntervalSince(t), 0.9)
+
+        let (pausedStore, _) = try setUp(rules: PipelineRulesTests.rules(errorAction: false, http: false), messages: 3)
+        let never = ScriptedSink(clock: SystemDeliveryClock()) { _ in .delivered }
+        let paused = DeliveryWorker(store: pausedStore, rules: try limitForwarding(pausedStore, tps: 0), sinks: { _ in never }, secrets: { _ in nil })
+        await paused.drain()
+        XCTAssertEqual(never.attempts.count, 0)
+        XCTAssertEqual(try pausedStore.runtimeRead { try $0.outboxCount() }, 3, "a paused instance's deliveries wait, none dropped")
+    }
 }
 
 /// Opens once; every waiter before and after goes on.

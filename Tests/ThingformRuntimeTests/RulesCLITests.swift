@@ -57,6 +57,32 @@ final class RulesCLITests: XCTestCase {
         XCTAssertEqual(value("forwards", "hook"), .number("1"))
         XCTAssertEqual(value("forwards", "republish"), .number("1"))
         XCTAssertEqual(JSON.parse(stats.stdout)?["outbox"], .int(0))
+
+        // The same counters per bucket: the recording's three messages fall in one minute
+        // (2023-11-14T22:13:20Z to :22), deliveries count in their message's minute, and days
+        // start at midnight UTC+8.
+        func series(_ by: String) throws -> [JSON] {
+            let out = try cli.run(["stats", "--by", by, "--format", "json"])
+            XCTAssertEqual(out.status, 0, out.stderr)
+            return JSON.parse(out.stdout)?["series"]?.arrayValue ?? []
+        }
+        func bucket(_ rows: [JSON], _ metric: String, _ target: String = "") -> (String?, JSON?) {
+            let row = rows.first { $0["metric"]?.stringValue == metric && $0["target"]?.stringValue == target }
+            return (row?["start"]?.stringValue, row?["value"])
+        }
+        let minutes = try series("minute")
+        XCTAssertEqual(bucket(minutes, "upstream").0, "2023-11-14T22:13:00Z")
+        XCTAssertEqual(bucket(minutes, "upstream").1, .number("3"))
+        XCTAssertEqual(bucket(minutes, "ruleHits").1, .number("1"))
+        XCTAssertEqual(bucket(minutes, "forwards", "hook").0, "2023-11-14T22:13:00Z")
+        XCTAssertEqual(bucket(try series("hour"), "upstream").0, "2023-11-14T22:00:00Z")
+        XCTAssertEqual(bucket(try series("day"), "upstream").0, "2023-11-15T00:00:00+08:00")
+        XCTAssertEqual(bucket(try series("day"), "upstream").1, .number("3"))
+        let text = try cli.run(["stats", "--by", "minute"]).stdout
+        XCTAssertTrue(text.contains("2023-11-14T22:13:00Z\tupstream\tproduct=ABCDEFGHIJ\t3\n"), text)
+        let bad = try cli.run(["stats", "--by", "week"])
+        XCTAssertNotEqual(bad.status, 0)
+        XCTAssertTrue(bad.stderr.contains("--by must be minute, hour or day, found 'week'"), bad.stderr)
     }
 
     func testARepublishWithoutABrokerIsADeadLetterToListRetryAndPurge() throws {
@@ -92,10 +118,12 @@ final class RulesCLITests: XCTestCase {
     }
 
     /// The rule engine end to end through replay: a match reaches the sinks found by type (a
-    /// SQLite table and a JSONL file here), each row written once, nothing left in the outbox.
-    func testReplayDeliversToTheSQLiteAndFileSinks() throws {
+    /// SQLite table, a JSONL file and a function's command here), each written once, nothing left
+    /// in the outbox.
+    func testReplayDeliversToTheSQLiteFileAndFunctionSinks() throws {
         let db = cli.folder.appendingPathComponent("target.db").path
         let log = cli.folder.appendingPathComponent("out.jsonl").path
+        let events = cli.folder.appendingPathComponent("events.jsonl").path
         _ = try DatabaseQueueHelper.create(db, "CREATE TABLE bright (device TEXT, b INTEGER, note TEXT)")
         let rules = """
         apiVersion: thingform/v1
@@ -109,6 +137,14 @@ final class RulesCLITests: XCTestCase {
         spec: {instance: pub, type: file, file: {path: "\(log)"}}
         ---
         apiVersion: thingform/v1
+        kind: Forwarder
+        metadata: {name: fn}
+        spec:
+          instance: pub
+          type: function
+          function: {env: local, name: onBright, command: ["/bin/sh", "-c", "cat >> \\"$0\\"; echo >> \\"$0\\"", "\(events)"], timeoutSeconds: 5}
+        ---
+        apiVersion: thingform/v1
         kind: Rule
         metadata: {name: bright}
         spec:
@@ -119,6 +155,7 @@ final class RulesCLITests: XCTestCase {
           actions:
             - {type: sqlite, forwarder: db, table: bright, fields: [{name: device, value: "${deviceName}"}, {name: b, value: "${b}"}, {name: note, value: "lamp ${b}%"}]}
             - {type: file, forwarder: log}
+            - {type: function, forwarder: fn}
 
         """
         _ = try RuntimeFixture.store(path: cli.statePath, extra: rules)
@@ -126,7 +163,10 @@ final class RulesCLITests: XCTestCase {
         XCTAssertEqual(out.status, 0, out.stderr)
         let statuses = out.stdout.split(separator: "\n").compactMap { JSON.parse(String($0)) }
             .flatMap { $0["actions"]?.arrayValue ?? [] }.map { $0["status"]?.stringValue ?? "" }
-        XCTAssertEqual(statuses.count, 2, out.stdout)
+        XCTAssertEqual(statuses, ["delivered", "delivered", "delivered"], out.stdout)
+        let event = try XCTUnwrap(JSON.parse(try String(contentsOfFile: events, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
+        XCTAssertEqual(event["devicename"], .string("dev001"))
+        XCTAssertEqual(event["payload"], JSON.parse(#"{"b":50}"#))
         XCTAssertEqual(try DatabaseQueueHelper.rows(db, "SELECT device, b, note FROM bright"), [["dev001", "50", "lamp 50%"]])
         let lines = try String(contentsOfFile: log, encoding: .utf8).split(separator: "\n")
         XCTAssertEqual(lines.count, 1)

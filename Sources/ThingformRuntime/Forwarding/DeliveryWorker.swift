@@ -58,9 +58,12 @@ public actor DeliveryWorker {
 
     /// Starts a batch on every lane that has due rows and is not already sending. Returns at once.
     /// Each lane reads only its own due rows, so a lane with a long backlog never hides another's.
+    /// A lane of an instance with `limits.forwardTps` reads only as many rows as the instance has
+    /// tokens; the others wait in the outbox (lanes take turns at the tokens, tick by tick).
     public func tick() {
         guard !stopped else { return }
         let now = clock.nowMillis()
+        throttledInstances = []
         do {
             // The lanes of the rules, plus (now and then) whatever else the outbox holds: rows of
             // rules deleted since, which become dead letters.
@@ -70,9 +73,24 @@ public actor DeliveryWorker {
                 orphanLanes = Set(try store.runtimeRead { try $0.outboxLanes() }).subtracting(lanes)
             }
             lanes.formUnion(orphanLanes)
-            for lane in lanes.sorted(by: { ($0.rule, $0.actionIndex, $0.isErrorAction ? 1 : 0) < ($1.rule, $1.actionIndex, $1.isErrorAction ? 1 : 0) })
-            where inFlight[lane] == nil {
-                let batch = try store.runtimeRead { try $0.dueOutbox(lane: lane, atMillis: now, limit: batchSize) }
+            var ordered = lanes.sorted(by: { ($0.rule, $0.actionIndex, $0.isErrorAction ? 1 : 0) < ($1.rule, $1.actionIndex, $1.isErrorAction ? 1 : 0) })
+            if !ordered.isEmpty {
+                turn = (turn + 1) % ordered.count
+                ordered = Array(ordered[turn...] + ordered[..<turn])
+            }
+            for lane in ordered where inFlight[lane] == nil {
+                let instance = rules.rules[lane.rule]?.instance
+                let quota = instance.flatMap { rules.forwardTps[$0] }
+                var limit = batchSize
+                if let instance, let quota {
+                    limit = rate.take(batchSize, instance: instance, perSecond: quota, now: now)
+                    if limit == 0 {
+                        throttledInstances.insert(instance)
+                        continue
+                    }
+                }
+                let batch = try store.runtimeRead { try $0.dueOutbox(lane: lane, atMillis: now, limit: limit) }
+                if let instance, quota != nil, batch.count < limit { rate.giveBack(limit - batch.count, instance: instance) }
                 if batch.isEmpty { continue }
                 inFlight[lane] = Task { await self.send(batch, lane: lane) }
             }
@@ -80,6 +98,12 @@ public actor DeliveryWorker {
             return
         }
     }
+
+    private var rate = ForwardRateLimit()
+    /// Instances whose quota held back a lane in the last tick.
+    private var throttledInstances: Set<String> = []
+    /// Which lane goes first in the next tick (turns at an instance's tokens).
+    private var turn = 0
 
     private var lastLaneScan: Int64?
     private var orphanLanes: Set<Lane> = []
@@ -100,18 +124,37 @@ public actor DeliveryWorker {
         while let (_, task) = inFlight.first { await task.value }
     }
 
-    /// Ticks until the outbox is empty, sleeping (real time) until the next retry is due: what a
-    /// replay does after its messages, so every action ends delivered, failed for good, or dead.
+    /// Ticks until the outbox is empty, sleeping (real time) until the next retry is due or, under
+    /// a `forwardTps` quota, until the instance has tokens again: what a replay does after its
+    /// messages, so every action ends delivered, failed for good, or dead. Deliveries of an
+    /// instance whose quota is 0 (paused) are left in the outbox.
     public func drain() async {
         while !stopped {
             tick()
             await idle()
+            let now = clock.nowMillis()
+            let paused = Set(throttledInstances.filter { rules.forwardTps[$0] == 0 })
             let next: Int64?
-            do { next = try store.runtimeRead { try $0.nextOutboxAttempt() } } catch { return }
+            do { next = try store.runtimeRead { try nextAttempt($0, excluding: paused) } } catch { return }
             guard let next else { return }
-            let wait = next - clock.nowMillis()
+            var wait = next - now
+            if wait <= 0 {
+                // Due now but held back by a quota: sleep until the first throttled instance has a token.
+                wait = throttledInstances.compactMap { i in rules.forwardTps[i].flatMap { rate.wait(instance: i, perSecond: $0, now: now) } }.min() ?? 0
+            }
             if wait > 0 { try? await Task.sleep(nanoseconds: UInt64(wait) * 1_000_000) }
         }
+    }
+
+    /// The next attempt of any row in the outbox, leaving out the lanes of `paused` instances.
+    private func nextAttempt(_ tx: RuntimeTransaction, excluding paused: Set<String>) throws -> Int64? {
+        if paused.isEmpty { return try tx.nextOutboxAttempt() }
+        var next: Int64?
+        for lane in try tx.outboxLanes() {
+            if let instance = rules.rules[lane.rule]?.instance, paused.contains(instance) { continue }
+            for row in try tx.dueOutbox(lane: lane, atMillis: .max, limit: .max) { next = min(next ?? row.nextAttemptAt, row.nextAttemptAt) }
+        }
+        return next
     }
 
     /// The live loop (`thingform run`): ticks every `intervalMillis` until `stop()`.
@@ -208,7 +251,7 @@ public actor DeliveryWorker {
                 var counters: [CounterKey: Int64] = [:]
                 for (i, d) in deliveries.enumerated() {
                     let ref = DeviceRef(d.productId, d.deviceName)
-                    func count(_ metric: String) { counters[CounterKey(metric, productId: d.productId, rule: d.rule, target: target), default: 0] += 1 }
+                    func count(_ metric: String) { counters[CounterKey(metric, productId: d.productId, rule: d.rule, target: target, minute: d.firstAttemptAtMillis / 60_000), default: 0] += 1 }
                     if let undeliverable, case let .code(code, why) = undeliverable {
                         try tx.deadLetter(d.id, attempts: d.attempts, errcode: code.rawValue, diagnostic: why, result: "FAIL, not attempted", atMillis: now)
                         count("deadLetters")

@@ -18,8 +18,12 @@ struct RuleRunState {
 extension MessagePipeline {
     func runRules(_ m: InboundMessage, _ result: inout PipelineResult, _ tx: RuntimeTransaction) throws {
         guard let ref = result.device else { return }
-        ruleState.counters[CounterKey("upstream", productId: ref.productId), default: 0] += 1
-        if !result.outbound.isEmpty { ruleState.counters[CounterKey("downstream", productId: ref.productId), default: 0] += Int64(result.outbound.count) }
+        // Every counter also goes to the bucket of the message's minute (stats --by).
+        let minute = m.receivedAtMillis / 60_000
+        ruleState.counters[CounterKey("upstream", productId: ref.productId, minute: minute), default: 0] += 1
+        if !result.outbound.isEmpty {
+            ruleState.counters[CounterKey("downstream", productId: ref.productId, minute: minute), default: 0] += Int64(result.outbound.count)
+        }
         if case .rejected = result.outcome { return }
         guard let routes = world.rules.routes[ref.productId], let instance = world.products[ref.productId]?.instance else { return }
         let topicMatches = routes.matching(m.topic)
@@ -29,11 +33,12 @@ extension MessagePipeline {
         let msg = RuleMessage(topic: m.topic, payload: m.payload, productId: ref.productId, deviceName: ref.deviceName,
                               clientId: m.clientId ?? ref.productId + ref.deviceName, timestamp: m.receivedAtMillis,
                               requestId: Self.requestId(instance: instance, seq: seq), seq: seq)
-        // The payload is scanned here once for every rule below, not once per rule.
+        // The payload is scanned here once for every rule below, not once per rule, and each
+        // distinct topic filter was matched once above, so no rule matches it again.
         let prepared = PreparedRuleMessage(msg)
         for i in first..<routes.entries.count where topicMatches[routes.entries[i].filter] {
             let entry = routes.entries[i]
-            switch routes.compiled[i].evaluate(prepared, randomSeed: UInt64(bitPattern: seq)) {
+            switch routes.compiled[i].evaluate(prepared, randomSeed: UInt64(bitPattern: seq), topicMatched: true) {
             case let .noMatch(reason):
                 guard let code = reason.diagnosticCode else { continue }
                 var content = "Payload is not JSON fmt", outcome = "FAIL", detail: String?
@@ -44,10 +49,10 @@ extension MessagePipeline {
                 }
                 try tx.appendLog(DeviceLogRecord(device: ref, kind: .diagnostic, at: m.receivedAtMillis, topic: m.topic,
                                                  payload: content, result: outcome, errcode: code))
-                ruleState.counters[CounterKey("dataErrors", productId: ref.productId, rule: entry.rule.name), default: 0] += 1
+                ruleState.counters[CounterKey("dataErrors", productId: ref.productId, rule: entry.rule.name, minute: minute), default: 0] += 1
                 result.ruleMatches.append(RuleMatch(rule: entry.rule.name, output: nil, seq: msg.seq, queued: [], dataError: code, detail: detail))
             case let .matched(out):
-                ruleState.counters[CounterKey("ruleHits", productId: ref.productId, rule: entry.rule.name), default: 0] += 1
+                ruleState.counters[CounterKey("ruleHits", productId: ref.productId, rule: entry.rule.name, minute: minute), default: 0] += 1
                 let output: String? = out.isPayloadPassthrough ? nil : out.json
                 var queued: [RuleMatch.Queued] = []
                 for (i, action) in entry.rule.actions.enumerated() {

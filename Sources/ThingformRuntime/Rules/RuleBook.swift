@@ -47,16 +47,20 @@ public final class RuleBook: @unchecked Sendable {
     public let broken: [String: String]
     /// Product metadata name → ProductId (a republish action's target product).
     public let productIds: [String: String]
+    /// Instance name → its `limits.forwardTps` (deliveries a second), for the instances that set one.
+    public let forwardTps: [String: Int]
 
     public static let empty = RuleBook(rules: [:], byProduct: [:], forwarders: [:], broken: [:], productIds: [:])
 
-    init(rules: [String: Rule], byProduct: [String: [Rule]], forwarders: [String: Forwarder], broken: [String: String], productIds: [String: String]) {
+    init(rules: [String: Rule], byProduct: [String: [Rule]], forwarders: [String: Forwarder], broken: [String: String], productIds: [String: String],
+         forwardTps: [String: Int] = [:]) {
         self.rules = rules
         self.byProduct = byProduct
         routes = byProduct.mapValues(Routes.init)
         self.forwarders = forwarders
         self.broken = broken
         self.productIds = productIds
+        self.forwardTps = forwardTps
     }
 
     /// `products`: ProductId → (metadata name, instance).
@@ -66,8 +70,11 @@ public final class RuleBook: @unchecked Sendable {
         var rules: [String: Rule] = [:]
         var broken: [String: String] = [:]
         var forwarders: [String: Forwarder] = [:]
+        var forwardTps: [String: Int] = [:]
         for r in snapshot.resources.values {
             switch r.address.kind {
+            case .instance:
+                if let n = r.attributes["spec"]?["limits"]?["forwardTps"], let tps = Int(n.compact) { forwardTps[r.address.name] = tps }
             case .forwarder:
                 guard let spec = r.attributes["spec"], let type = spec["type"]?.stringValue else { continue }
                 let settings = spec[ForwarderSpec.section(of: type)] ?? .null
@@ -103,7 +110,7 @@ public final class RuleBook: @unchecked Sendable {
             let applicable = enabled.filter { $0.instance == p.instance && ($0.product == nil || $0.product == p.name) }
             if !applicable.isEmpty { byProduct[pid] = applicable }
         }
-        self.init(rules: rules, byProduct: byProduct, forwarders: forwarders, broken: broken, productIds: ids)
+        self.init(rules: rules, byProduct: byProduct, forwarders: forwarders, broken: broken, productIds: ids, forwardTps: forwardTps)
     }
 
     /// The action a delivery names, nil when the rule or the action is gone.

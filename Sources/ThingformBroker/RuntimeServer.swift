@@ -19,8 +19,10 @@ public final class RuntimeServer: @unchecked Sendable {
     /// Client ids of privileged clients start with this (the plugin's `admin_client_prefix`).
     public static let adminClientPrefix = "thingform-"
     public static let adminUsername = "thingform-admin"
-    /// Records per pipeline transaction.
-    static let batchLimit = 512
+    /// Records per pipeline transaction at most (a batch is whatever the journal holds: under
+    /// load, what arrived while the last batch was stored). Larger batches share the commit's
+    /// disk sync and the B-tree pages their devices' rows land on.
+    static let batchLimit = 2_048
 
     public let options: RuntimeOptions
     private let store: SQLiteStateStore
@@ -51,6 +53,7 @@ public final class RuntimeServer: @unchecked Sendable {
         self.store = store
         self.options = options
         self.log = log
+        try store.sizeForRuntime()
         self.pipeline = try MessagePipeline(store: store)
         pipeline.ota.baseURL = options.firmwareBaseURL
         var random = SystemRandomNumberGenerator()

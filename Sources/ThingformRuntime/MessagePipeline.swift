@@ -23,14 +23,19 @@ public final class MessagePipeline {
     public private(set) var world: RuntimeWorld
     /// Sub-device → binding made at runtime (`bind` on a gateway's connection).
     var runtimeBindings: [DeviceRef: GatewayBinding] = [:]
-    /// The latest reported values per device, read from the shadow table on first use: only the
-    /// pipeline writes it, so it stays true until a transaction fails (then it is dropped).
+    /// The shadow per device, kept in memory: read from the shadow table on a device's first
+    /// message, written through to the store with every report (the store stays the truth), and
+    /// dropped for a device when an apply deletes it or changes its product's thing model, for
+    /// all when a transaction fails or another connection stored reports (a `replay` on the
+    /// same state: `newestReport` moved under the pipeline).
     var reportedCache: [DeviceRef: Reported] = [:]
     /// Pending controls per device, read on first use and kept up to date by the pipeline's own
     /// writes; dropped when another connection commits (the CLI records controls).
     var pendingCache: [DeviceRef: [DeviceShadow.PendingControl]] = [:]
     /// The runtime tables' version right after the pipeline's last transaction.
     var expectedVersion: RuntimeVersion?
+    /// The newest history row right after the pipeline's last transaction.
+    var expectedNewestReport: Int64?
     /// Uplink payloads larger than this many bytes are refused (E-RUN-12) with a diagnostic row,
     /// before anything is parsed or stored. (mosquitto drops packets over 64 KiB before that.)
     public var payloadLimit = 16_384
@@ -58,7 +63,10 @@ public final class MessagePipeline {
     @discardableResult
     public func refresh(force: Bool = false) throws -> Bool {
         guard try force || store.serial() != world.serial else { return false }
+        let old = world
         world = RuntimeWorld(snapshot: try store.snapshot(), registered: try store.registeredDevices(), previous: world)
+        reportedCache = reportedCache.filter { world.keepsShadow(of: $0.key, from: old) }
+        pendingCache = pendingCache.filter { world.keepsShadow(of: $0.key, from: old) }
         try loadBindings()
         return true
     }
@@ -80,11 +88,19 @@ public final class MessagePipeline {
         do {
             return try store.runtimeTransaction { tx in
                 let version = try tx.version()
-                if version != expectedVersion { dropCaches() }
+                if version != expectedVersion {
+                    // Another connection committed: the CLI records controls, a second pipeline
+                    // may have stored reports; an apply alone changes no shadow (see `refresh`).
+                    pendingCache = [:]
+                    ruleState.sequences = [:]
+                    let newest = try tx.newestReport()
+                    if newest == nil || newest != expectedNewestReport { reportedCache = [:] }
+                }
                 let results = try inputs.map { try self.route($0, tx) }
                 try also?(tx)
                 try flushRuleState(tx)
                 expectedVersion = RuntimeVersion(external: version.external, local: version.local + 1)
+                expectedNewestReport = try tx.newestReport()
                 return results
             }
         } catch {
@@ -100,6 +116,7 @@ public final class MessagePipeline {
         reportedCache = [:]
         pendingCache = [:]
         ruleState.sequences = [:]
+        expectedNewestReport = nil
     }
 
     public func deviceConnected(productId: String, deviceName: String, clientId: String, atMillis: Int64) throws {

@@ -145,6 +145,14 @@ public final class RuntimeWorld {
         return ref
     }
 
+    /// Whether what the runtime keeps in memory about `ref` from `old` (its shadow, its pending
+    /// controls) still holds here: the device still exists, and its product's thing model (and
+    /// features) are the ones its messages were checked against.
+    func keepsShadow(of ref: DeviceRef, from old: RuntimeWorld) -> Bool {
+        guard devices[ref] != nil, let product = products[ref.productId], let before = old.products[ref.productId] else { return false }
+        return product.modelKey == before.modelKey
+    }
+
     /// `product/deviceName` with the product's metadata name, for people.
     public func displayName(_ ref: DeviceRef) -> String {
         "\(products[ref.productId]?.name ?? ref.productId)/\(ref.deviceName)"

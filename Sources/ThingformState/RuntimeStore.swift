@@ -48,6 +48,9 @@ public protocol RuntimeTransaction: OutboxTransaction, FirmwareTransaction {
     /// a second pipeline) move `external`; every runtime transaction of this store moves `local`.
     /// A caller whose own transaction was the only writer since it last looked sees `local + 1`.
     func version() throws -> RuntimeVersion
+    /// The newest history row's id (nil: none, or not known): a caller that kept it after its own
+    /// transaction sees it move when another connection stored reports.
+    func newestReport() throws -> Int64?
 
     func status(_ device: DeviceRef) throws -> DeviceStatusRecord?
     func statuses() throws -> [DeviceStatusRecord]
@@ -55,11 +58,12 @@ public protocol RuntimeTransaction: OutboxTransaction, FirmwareTransaction {
 
     func shadow(_ device: DeviceRef) throws -> [ShadowProperty]
     func setShadow(_ device: DeviceRef, _ property: ShadowProperty) throws
+    /// A one-property report in the history (no shadow row).
     func appendHistory(_ device: DeviceRef, property: String, value: String, at: Int64) throws
-    /// One report's accepted values at once: each property's shadow row (`setShadow`) and its
-    /// history point (`appendHistory`, at `reportedAt`), in report order.
+    /// One report's accepted values at once: each property's shadow row (`setShadow`) and ONE
+    /// history row holding them all (a JSON object in report order, at `reportedAt`).
     func storeReport(_ device: DeviceRef, _ properties: [ShadowProperty]) throws
-    /// Oldest first; `property` nil for all.
+    /// Each reported value as a point, oldest first (a report's in report order); `property` nil for all.
     func history(_ device: DeviceRef, property: String?, since: Int64?) throws -> [HistoryPoint]
     /// `report_info`'s params (module, firmware and label fields), the latest kept.
     func setInfo(_ device: DeviceRef, info: String, at: Int64) throws
@@ -94,4 +98,9 @@ public protocol RuntimeTransaction: OutboxTransaction, FirmwareTransaction {
     /// Remembers a report's client token; false when the device sent the same token with the same
     /// payload (`payloadHash`) at most `windowMillis` before `at`: a resend of a report already stored.
     func rememberReport(_ device: DeviceRef, token: String, payloadHash: Int64, at: Int64, windowMillis: Int64) throws -> Bool
+}
+
+extension RuntimeTransaction {
+    /// Unknown: a caller drops what it cached from the history and shadows.
+    public func newestReport() throws -> Int64? { nil }
 }

@@ -21,6 +21,20 @@ extension SQLiteStateStore: RuntimeStore {
         }
     }
 
+    /// Sizes this connection for `run`: every report touches a few B-tree pages of its own device
+    /// (shadow, history index, logs index, resend token), so with thousands of devices the default
+    /// 2 MiB page cache misses on nearly every one; and a larger WAL before each automatic
+    /// checkpoint copies a page rewritten by many transactions into the database once.
+    /// Durability is unchanged (`synchronous = FULL`: every commit is synced).
+    public func sizeForRuntime(cacheMiB: Int = 32, checkpointPages: Int = 4_096) throws {
+        try guarded("size the runtime's connection") {
+            try dbQueue.writeWithoutTransaction { db in
+                try db.execute(sql: "PRAGMA cache_size = \(-cacheMiB * 1_024)")
+                _ = try Row.fetchOne(db, sql: "PRAGMA wal_autocheckpoint = \(checkpointPages)")
+            }
+        }
+    }
+
     public func registeredDevices() throws -> [RegisteredDevice] {
         try guarded("read devices") {
             try dbQueue.read { db in
@@ -120,7 +134,7 @@ extension SQLiteStateStore: RuntimeStore {
                 let history = Int64(try Self.retention(db, "runtime.historyRetentionDays", RuntimeSchema.defaultHistoryRetentionDays))
                 try db.execute(sql: "DELETE FROM device_logs WHERE at < ?", arguments: [nowMillis - logs * day])
                 var removed = db.changesCount
-                try db.execute(sql: "DELETE FROM property_history WHERE at < ?", arguments: [nowMillis - history * day])
+                try db.execute(sql: "DELETE FROM report_history WHERE at < ?", arguments: [nowMillis - history * day])
                 removed += db.changesCount
                 // Bookkeeping, not data: not counted.
                 try db.execute(sql: "DELETE FROM report_tokens WHERE at < ?", arguments: [nowMillis - RuntimeJournalSchema.tokenRetentionMillis])
@@ -134,6 +148,7 @@ extension SQLiteStateStore: RuntimeStore {
 final class SQLiteRuntimeTransaction: RuntimeTransaction {
     let db: Database
     let local: Int
+    private lazy var hot = SQLiteHotStatements(db)
     init(_ db: Database, local: RuntimeCommitCounter) {
         self.db = db
         self.local = local.value
@@ -149,6 +164,10 @@ final class SQLiteRuntimeTransaction: RuntimeTransaction {
 
     func version() throws -> RuntimeVersion {
         RuntimeVersion(external: try Int64.fetchOne(db.cachedStatement(sql: "PRAGMA data_version")) ?? 0, local: local)
+    }
+
+    func newestReport() throws -> Int64? {
+        try Int64.fetchOne(db.cachedStatement(sql: "SELECT max(rowid) FROM report_history"))
     }
 
     // MARK: status
@@ -196,50 +215,64 @@ final class SQLiteRuntimeTransaction: RuntimeTransaction {
     }
 
     func appendHistory(_ device: DeviceRef, property: String, value: String, at: Int64) throws {
-        try run("INSERT INTO property_history (product_id, device_name, property, value, at) VALUES (?, ?, ?, ?, ?)",
-                [device.productId, device.deviceName, property, value, at])
+        try storeReport(device, [ShadowProperty(property: property, value: value, changedAt: at, reportedAt: at)], shadow: false)
     }
 
     func storeReport(_ device: DeviceRef, _ properties: [ShadowProperty]) throws {
-        // Multi-row statements, at most `ReportSQL.maxRows` rows each: a 5-property report is two
-        // statements instead of ten (the statement overhead, not SQLite's b-tree work, dominated).
+        try storeReport(device, properties, shadow: true)
+    }
+
+    /// One history row for the report (its properties as one JSON object, at the first one's
+    /// `reportedAt`) and, with `shadow`, each property's shadow row in multi-row statements of at
+    /// most `ReportSQL.maxRows` rows (the statement overhead, not SQLite's b-tree work, dominated).
+    private func storeReport(_ device: DeviceRef, _ properties: [ShadowProperty], shadow: Bool) throws {
+        guard let at = properties.first?.reportedAt else { return }
+        var object = ReportObject()
+        for p in properties { object.append(p.property, json: p.value) }
+        try hot.run(.history) {
+            $0.text(device.productId)
+            $0.text(device.deviceName)
+            $0.int(at)
+            $0.text(object.text)
+        }
+        guard shadow else { return }
         var start = 0
         while start < properties.count {
             let chunk = properties[start..<min(start + ReportSQL.maxRows, properties.count)]
-            var shadow: [DatabaseValueConvertible?] = []
-            var history: [DatabaseValueConvertible?] = []
-            shadow.reserveCapacity(chunk.count * 6)
-            history.reserveCapacity(chunk.count * 5)
-            for p in chunk {
-                shadow += [device.productId, device.deviceName, p.property, p.value, p.changedAt, p.reportedAt]
-                history += [device.productId, device.deviceName, p.property, p.value, p.reportedAt]
+            try hot.run(slot: chunk.count, sql: ReportSQL.shadow[chunk.count]) { b in
+                for p in chunk {
+                    b.text(device.productId)
+                    b.text(device.deviceName)
+                    b.text(p.property)
+                    b.text(p.value)
+                    b.int(p.changedAt)
+                    b.int(p.reportedAt)
+                }
             }
-            try run(ReportSQL.shadow[chunk.count], StatementArguments(shadow))
-            try run(ReportSQL.history[chunk.count], StatementArguments(history))
             start += chunk.count
         }
     }
 
-    /// The multi-row statements of `storeReport`, by row count.
+    /// The multi-row shadow statements of `storeReport`, by row count.
     private enum ReportSQL {
         static let maxRows = 16
-        static func values(_ n: Int, _ columns: Int) -> String {
-            let row = "(" + Array(repeating: "?", count: columns).joined(separator: ", ") + ")"
-            return Array(repeating: row, count: n).joined(separator: ", ")
-        }
-        static let shadow = (0...maxRows).map {
-            "INSERT OR REPLACE INTO shadow (product_id, device_name, property, value, changed_at, reported_at) VALUES " + values($0, 6)
-        }
-        static let history = (0...maxRows).map {
-            "INSERT INTO property_history (product_id, device_name, property, value, at) VALUES " + values($0, 5)
+        static let shadow = (0...maxRows).map { n in
+            "INSERT OR REPLACE INTO shadow (product_id, device_name, property, value, changed_at, reported_at) VALUES "
+                + Array(repeating: "(?, ?, ?, ?, ?, ?)", count: n).joined(separator: ", ")
         }
     }
 
     func history(_ device: DeviceRef, property: String?, since: Int64?) throws -> [HistoryPoint] {
-        try rows("""
-            SELECT property, value, at FROM property_history WHERE product_id = ? AND device_name = ?
-              AND (?3 IS NULL OR property = ?3) AND (?4 IS NULL OR at >= ?4) ORDER BY at, rowid
-            """, [device.productId, device.deviceName, property, since]).map { HistoryPoint(property: $0[0], value: $0[1], at: $0[2]) }
+        var points: [HistoryPoint] = []
+        for row in try rows("""
+            SELECT at, properties FROM report_history WHERE product_id = ? AND device_name = ? AND (?3 IS NULL OR at >= ?3) ORDER BY at, rowid
+            """, [device.productId, device.deviceName, since]) {
+            let at: Int64 = row[0]
+            for field in JSON.parse(row[1] as String)?.fields ?? [] where property == nil || field.name == property {
+                points.append(HistoryPoint(property: field.name, value: field.value.compact, at: at))
+            }
+        }
+        return points
     }
 
     func setInfo(_ device: DeviceRef, info: String, at: Int64) throws {
@@ -267,9 +300,17 @@ final class SQLiteRuntimeTransaction: RuntimeTransaction {
     // MARK: logs
 
     func appendLog(_ l: DeviceLogRecord) throws {
-        try run("""
-            INSERT INTO device_logs (product_id, device_name, kind, at, topic, direction, payload, result, errcode) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, [l.device.productId, l.device.deviceName, l.kind.rawValue, l.at, l.topic, l.direction, l.payload, l.result, l.errcode])
+        try hot.run(.log) {
+            $0.text(l.device.productId)
+            $0.text(l.device.deviceName)
+            $0.text(l.kind.rawValue)
+            $0.int(l.at)
+            $0.text(l.topic)
+            $0.text(l.direction)
+            $0.text(l.payload)
+            $0.text(l.result)
+            $0.text(l.errcode)
+        }
     }
 
     func logs(_ device: DeviceRef, kind: LogKind?, since: Int64?, limit: Int) throws -> [DeviceLogRecord] {
@@ -391,14 +432,14 @@ final class SQLiteRuntimeTransaction: RuntimeTransaction {
     }
 
     func rememberReport(_ device: DeviceRef, token: String, payloadHash: Int64, at: Int64, windowMillis: Int64) throws -> Bool {
-        // One statement: a new token is inserted; a known one is overwritten unless this is its
-        // resend (same payload within the window), which changes nothing and so counts 0 rows.
-        try run("""
-            INSERT INTO report_tokens (product_id, device_name, client_token, payload_hash, at) VALUES (?1, ?2, ?3, ?4, ?5)
-            ON CONFLICT (product_id, device_name, client_token) DO UPDATE SET payload_hash = excluded.payload_hash, at = excluded.at
-            WHERE NOT (report_tokens.payload_hash = excluded.payload_hash AND excluded.at >= report_tokens.at
-                       AND excluded.at - report_tokens.at <= ?6)
-            """, [device.productId, device.deviceName, token, payloadHash, at, windowMillis])
+        try hot.run(.token) {
+            $0.text(device.productId)
+            $0.text(device.deviceName)
+            $0.text(token)
+            $0.int(payloadHash)
+            $0.int(at)
+            $0.int(windowMillis)
+        }
         return db.changesCount > 0
     }
 }

@@ -123,6 +123,8 @@ enum StateSchema {
         migrator.registerMigration("v6-outbox") { db in try OutboxSchema.create(db) }
         // The OTA engine's tasks, records and reported versions: see FirmwareRuntimeSchema.
         migrator.registerMigration("v7-firmware") { db in try FirmwareRuntimeSchema.create(db) }
+        // One property-history row per report instead of one per property: see RuntimeReportHistorySchema.
+        migrator.registerMigration("v8-report-history") { db in try RuntimeReportHistorySchema.migrate(db) }
         // The runtime counters per minute, hour and day: see CounterSeriesSchema.
         migrator.registerMigration("v10-forwarding") { db in try CounterSeriesSchema.create(db) }
         return migrator

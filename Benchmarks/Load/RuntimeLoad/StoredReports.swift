@@ -1,9 +1,11 @@
 import GRDB
 
 /// What the state store holds after the run: the reports whose values reached the property
-/// history (each accepted report appends one row per property), and the span of their receive times.
+/// history (each accepted report appends one row holding its properties), the properties they
+/// hold, and the span of their receive times.
 struct StoredReports {
-    var rows: Int
+    var reports: Int
+    var properties: Int
     var firstMillis: Int64
     var lastMillis: Int64
 
@@ -12,9 +14,11 @@ struct StoredReports {
         config.readonly = true
         let db = try DatabaseQueue(path: statePath, configuration: config)
         return try db.read { db in
-            let row = try Row.fetchOne(db, sql: "SELECT count(*) AS n, min(at) AS first, max(at) AS last FROM property_history WHERE at >= ?",
-                                       arguments: [sinceMillis])
-            return StoredReports(rows: row?["n"] ?? 0, firstMillis: row?["first"] ?? 0, lastMillis: row?["last"] ?? 0)
+            let row = try Row.fetchOne(db, sql: """
+                SELECT count(*) AS n, sum((SELECT count(*) FROM json_each(properties))) AS p, min(at) AS first, max(at) AS last
+                FROM report_history WHERE at >= ?
+                """, arguments: [sinceMillis])
+            return StoredReports(reports: row?["n"] ?? 0, properties: row?["p"] ?? 0, firstMillis: row?["first"] ?? 0, lastMillis: row?["last"] ?? 0)
         }
     }
 }

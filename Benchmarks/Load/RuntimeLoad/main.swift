@@ -128,7 +128,7 @@ func runLoad(_ a: Arguments) throws -> Int32 {
     let lost = results.reduce(0) { $0 + $1.lost }
     let latencies = results.flatMap(\.latenciesMicros).sorted()
     let stored = try StoredReports.read(statePath: deployment.statePath, sinceMillis: loadStartMillis)
-    let storedReports = stored.rows / 5
+    let storedReports = stored.reports
     let storeSpan = Double(stored.lastMillis - stored.firstMillis) / 1000
     let cpuUsed = zip(cpuAfter, cpuBefore).map { $0 - $1 }
 
@@ -140,7 +140,7 @@ func runLoad(_ a: Arguments) throws -> Int32 {
         ("replies (code 0)", "\(replies) (+\(badReplies) with an error code), \(lost) send errors or lost connections"),
         // Replies are sent after their transaction commits, and the load ends with the last reply:
         // reports stored per second of the whole load, not of the runtime's receive times.
-        ("stored (history)", "\(storedReports) reports (\(stored.rows) property rows) in \(f(loadTime, 1)) s to the last reply = \(f(Double(storedReports) / loadTime)) reports/s stored"),
+        ("stored (history)", "\(storedReports) reports (\(stored.properties) properties) in \(f(loadTime, 1)) s to the last reply = \(f(Double(storedReports) / loadTime)) reports/s stored"),
         ("received by run", "\(f(Double(storedReports) / max(storeSpan, 0.001))) reports/s (receive times span \(f(storeSpan, 1)) s)"),
         ("all stored", storedReports == sent ? "yes" : "NO: \(sent - storedReports) of \(sent) missing"),
         ("report→reply latency", "p50 \(f(percentile(latencies, 0.50), 1)) ms, p99 \(f(percentile(latencies, 0.99), 1)) ms, max \(f(percentile(latencies, 1.0), 1)) ms"),

@@ -40,6 +40,17 @@ let package = Package(
             path: "Benchmarks/DiffBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "package-benchmark")]
         ),
+        // `thingform render` of 1,000 template instances (loaded, stamped, validated, written as YAML).
+        .executableTarget(
+            name: "TemplateBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "package-benchmark"),
+                .product(name: "ThingformModel", package: "thingform"),
+                .product(name: "ThingformManifest", package: "thingform"),
+            ],
+            path: "Benchmarks/TemplateBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "package-benchmark")]
+        ),
         .executableTarget(
             name: "RuleSQLBenchmarks",
             dependencies: [.product(name: "Benchmark", package: "package-benchmark"), .product(name: "RuleSQL", package: "thingform")],

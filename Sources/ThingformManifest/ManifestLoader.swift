@@ -14,6 +14,8 @@ public enum ManifestLoader {
         public var contentDigests: [String] = []
         /// `kind: Test` documents: run by `thingform test`, never planned or applied.
         public var tests: [Document]
+        /// What templates stamped, in instance order (what `thingform render` prints).
+        public var stamped: [StampedDocument] = []
     }
 
     /// `paths` are files or directories (searched recursively for `*.yaml` and `*.yml`). Paths
@@ -53,14 +55,28 @@ public enum ManifestLoader {
         var diagnostics = initial
         var resources: [Resource] = []
         var tests: [Document] = []
+        var templates: [Template] = []
+        var instances: [TemplateInstance] = []
         for f in perFile {
             resources.append(contentsOf: f.resources)
             tests.append(contentsOf: f.tests)
+            templates.append(contentsOf: f.templates)
+            instances.append(contentsOf: f.instances)
             diagnostics.append(contentsOf: f.diagnostics)
         }
+        let expanded = TemplateExpander.expand(templates: templates, instances: instances, &diagnostics)
+        resources.append(contentsOf: expanded.resources)
         let (desired, validation) = Validator.validate(resources)
-        diagnostics.append(contentsOf: FollowOnErrors.dropped(validation, decoded: resources, decodeDiagnostics: diagnostics))
-        return Result(desired: desired, diagnostics: diagnostics, files: files, contentDigests: perFile.map(\.sha256), tests: tests)
+        // A follow-on error is dropped; a cross-resource problem of a stamped resource names the
+        // instance that stamped it too.
+        let own = FollowOnErrors.dropped(validation, decoded: resources, decodeDiagnostics: diagnostics)
+        diagnostics.append(contentsOf: own.items.map { item in
+            guard let a = item.address, let note = expanded.notes[a] else { return item }
+            return TemplateExpander.noted(item, note)
+        })
+        var result = Result(desired: desired, diagnostics: diagnostics, files: files, contentDigests: perFile.map(\.sha256), tests: tests)
+        result.stamped = expanded.stamped
+        return result
     }
 
     /// What one file holds.
@@ -69,6 +85,9 @@ public enum ManifestLoader {
         public var tests: [Document] = []
         public var diagnostics = Diagnostics()
         public var sha256 = ""
+        /// Templates and instances, decoded on their own; stamped when all files are read.
+        var templates: [Template] = []
+        var instances: [TemplateInstance] = []
     }
 
     /// One file: read, parse, decode each document.
@@ -83,9 +102,12 @@ public enum ManifestLoader {
             return FileResult(diagnostics: d)
         }
         var tests: [Document] = []
-        let (resources, diagnostics) = load(text: text, file: file, into: &d, tests: &tests,
-                                            root: root ?? ManifestRoot(file.contains("/") ? (file as NSString).deletingLastPathComponent : "."))
-        return FileResult(resources: resources, tests: tests, diagnostics: diagnostics, sha256: ContentDigest.sha256(data))
+        var stamping = TemplateDocuments()
+        let root = root ?? ManifestRoot(file.contains("/") ? (file as NSString).deletingLastPathComponent : ".")
+        let (resources, diagnostics) = load(text: text, file: file, into: &d, tests: &tests, templates: &stamping,
+                                            access: .disk(root: root, manifest: file))
+        return FileResult(resources: resources, tests: tests, diagnostics: diagnostics, sha256: ContentDigest.sha256(data),
+                          templates: stamping.templates, instances: stamping.instances)
     }
 
     /// Parses and decodes manifest text (tests call this with in-memory text); `kind: Test`
@@ -95,17 +117,30 @@ public enum ManifestLoader {
         return load(text: text, file: file, into: &d, tests: &tests)
     }
 
-    /// Parses and decodes manifest text; `kind: Test` documents go to `tests`.
+    /// Parses and decodes manifest text; `kind: Test` documents go to `tests`. Templates in the
+    /// text stamp their instances in the same text.
     public static func load(text: String, file: String, into d: inout Diagnostics,
                             tests: inout [Document], root: ManifestRoot? = nil) -> (resources: [Resource], diagnostics: Diagnostics) {
         let root = root ?? ManifestRoot(file.contains("/") ? (file as NSString).deletingLastPathComponent : ".")
-        return load(text: text, file: file, into: &d, tests: &tests, access: .disk(root: root, manifest: file))
+        var stamping = TemplateDocuments()
+        var (resources, diagnostics) = load(text: text, file: file, into: &d, tests: &tests, templates: &stamping,
+                                            access: .disk(root: root, manifest: file))
+        if !stamping.templates.isEmpty || !stamping.instances.isEmpty {
+            resources += TemplateExpander.expand(templates: stamping.templates, instances: stamping.instances, &diagnostics).resources
+        }
+        return (resources, diagnostics)
+    }
+
+    /// The templates and instances of one file.
+    struct TemplateDocuments {
+        var templates: [Template] = []
+        var instances: [TemplateInstance] = []
     }
 
     /// Parses and decodes manifest text whose side files (`fromConsoleJson`, names files, firmware)
     /// come from `access`: the disk, or a git tree.
-    static func load(text: String, file: String, into d: inout Diagnostics,
-                     tests: inout [Document], access: SideFileAccess) -> (resources: [Resource], diagnostics: Diagnostics) {
+    static func load(text: String, file: String, into d: inout Diagnostics, tests: inout [Document],
+                     templates stamping: inout TemplateDocuments, access: SideFileAccess) -> (resources: [Resource], diagnostics: Diagnostics) {
         let nodes: [Node]
         do {
             nodes = try YAMLReader.documents(text)
@@ -124,9 +159,18 @@ public enum ManifestLoader {
                 d.warning(ForeignDocument.code, at: node.location(in: file), why)
                 continue
             }
-            if node["kind"]?.scalar?.text == "Test" {
+            switch node["kind"]?.scalar?.text {
+            case "Test":
                 tests.append(Document(file: file, root: node))
                 continue
+            case Template.kind:
+                if let t = Template.decode(Document(file: file, root: node), access: access, &d) { stamping.templates.append(t) }
+                continue
+            case TemplateInstance.kind:
+                if let i = TemplateInstance.decode(Document(file: file, root: node), &d) { stamping.instances.append(i) }
+                continue
+            default:
+                break
             }
             guard var r = ResourceDecoder.decode(Document(file: file, root: node), readFile: reader, fileDigest: digest,
                                                   pathProblem: problem, into: &d) else { continue }
@@ -138,6 +182,11 @@ public enum ManifestLoader {
                 let docs = reparsed.documents
                 guard index < docs.count, let found = DocumentPath.find(path, in: docs[index]) else { return nil }
                 return found.location(in: file)
+            }
+            // Rendered manifests (`thingform render`) say which template stamped them.
+            if let notes = node["metadata"]?["annotations"], let t = notes[Provenance.templateAnnotation]?.scalar?.text,
+               let i = notes[Provenance.instanceAnnotation]?.scalar?.text {
+                r = r.stamped(Provenance(template: t, instance: i))
             }
             resources.append(r)
         }

@@ -102,8 +102,13 @@ extension ManifestLoader {
                                      read: { used.value = true; return a.read($0) },
                                      digest: { used.value = true; return a.digest($0) })
         var tests: [Document] = []
-        let (resources, diagnostics) = load(text: text, file: f.path, into: &d, tests: &tests, access: tracked)
-        return (FileResult(resources: resources, tests: tests, diagnostics: diagnostics, sha256: ContentDigest.sha256(bytes)), used.value)
+        var stamping = TemplateDocuments()
+        let (resources, diagnostics) = load(text: text, file: f.path, into: &d, tests: &tests, templates: &stamping, access: tracked)
+        // A template's stamped resources read side files through its access when stamped, later:
+        // such a file is never shared between the two sides.
+        let usedOther = used.value || !stamping.templates.isEmpty
+        return (FileResult(resources: resources, tests: tests, diagnostics: diagnostics, sha256: ContentDigest.sha256(bytes),
+                           templates: stamping.templates, instances: stamping.instances), usedOther)
     }
 
     /// A file's result as if read at another path: the resources, their positions and the
@@ -118,6 +123,11 @@ extension ManifestLoader {
             return res
         }
         out.tests = r.tests.map { Document(file: $0.file == old ? new : $0.file, root: $0.root) }
+        out.instances = r.instances.map { i in
+            var i = i
+            if i.file == old { i.file = new; i.location = move(i.location) }
+            return i
+        }
         var d = Diagnostics()
         for item in r.diagnostics.items {
             var item = item

@@ -109,6 +109,7 @@ public enum PlanFile {
             })),
             .init("reason", c.reason.map(JSON.string) ?? .null),
             .init("release", c.release?.json ?? .null),
+            .init("provenance", c.provenance?.json ?? .null),
         ])
     }
 

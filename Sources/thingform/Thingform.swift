@@ -14,6 +14,6 @@ struct Thingform: ParsableCommand {
         subcommands: [Validate.self, PlanCommand.self, DiffCommand.self, Apply.self, StateCommand.self, ForceUnlock.self, ThingModelCommand.self,
                       TopicsCommand.self, BatchCommand.self, ReviewCommand.self, FenceCommand.self, AuthzCommand.self, RuleCommand.self, TestCommand.self,
                       SchemasCommand.self, LicencesCommand.self, ReplayCommand.self, DeviceCommand.self, RunCommand.self,
-                      DeadLettersCommand.self, StatsCommand.self, FirmwareCommand.self]
+                      DeadLettersCommand.self, StatsCommand.self, FirmwareCommand.self, RenderCommand.self]
     )
 }

@@ -25,14 +25,15 @@ final class SchemaDriftTests: XCTestCase {
     }
 
     func testEveryKindHasASchemaFile() throws {
-        XCTAssertEqual(SchemaGenerator.schemas().count, Kind.allCases.count + 1)
+        // Every kind, Template and TemplateInstance, then thingform.json.
+        XCTAssertEqual(SchemaGenerator.schemas().count, Kind.allCases.count + 3)
         for kind in Kind.allCases {
             let url = Self.schemasDir.appendingPathComponent(SchemaGenerator.fileName(of: kind))
             XCTAssertTrue(FileManager.default.fileExists(atPath: url.path), "no schemas/\(url.lastPathComponent): run make schemas")
         }
         let any = try XCTUnwrap(JSON.parse(try String(contentsOf: Self.schemasDir.appendingPathComponent("thingform.json"), encoding: .utf8)))
         let refs = (any["oneOf"]?.arrayValue ?? []).compactMap { $0["$ref"]?.stringValue }
-        XCTAssertEqual(refs, Kind.allCases.map(SchemaGenerator.fileName(of:)))
+        XCTAssertEqual(refs, Kind.allCases.map(SchemaGenerator.fileName(of:)) + [TemplateSchemas.templateFile, TemplateSchemas.instanceFile])
     }
 
     /// Each kind's spec schema lists exactly the fields its decoder reads (`ResourceSpec.fields`).
@@ -54,8 +55,10 @@ final class SchemaDriftTests: XCTestCase {
         for file in files {
             let text = try String(contentsOf: dir.appendingPathComponent(file), encoding: .utf8)
             for root in try YAMLReader.documents(text) {
-                guard let kindText = root["kind"]?.scalar?.text, let kind = Kind(rawValue: kindText) else { continue }
-                let schema = try XCTUnwrap(JSON.parse(try String(contentsOf: Self.schemasDir.appendingPathComponent(SchemaGenerator.fileName(of: kind)), encoding: .utf8)))
+                let templateFiles = ["Template": TemplateSchemas.templateFile, "TemplateInstance": TemplateSchemas.instanceFile]
+                guard let kindText = root["kind"]?.scalar?.text,
+                      let schemaFile = Kind(rawValue: kindText).map(SchemaGenerator.fileName(of:)) ?? templateFiles[kindText] else { continue }
+                let schema = try XCTUnwrap(JSON.parse(try String(contentsOf: Self.schemasDir.appendingPathComponent(schemaFile), encoding: .utf8)))
                 var problems: [String] = []
                 Self.walk(root, schema, path: "\(file): \(kindText)", &problems)
                 XCTAssertEqual(problems, [], "fields the schema does not list")

@@ -11,6 +11,10 @@ public enum SchemaGenerator {
     /// Every schema file, kinds in reference order, then `thingform.json`. Each text ends with a newline.
     public static func schemas() -> [(file: String, json: String)] {
         var out = Kind.allCases.map { (file: fileName(of: $0), json: document(for: $0).pretty + "\n") }
+        out.append((file: TemplateSchemas.templateFile,
+                    json: header(file: TemplateSchemas.templateFile, title: "thingform Template manifest", body: TemplateSchemas.template.json).pretty + "\n"))
+        out.append((file: TemplateSchemas.instanceFile,
+                    json: header(file: TemplateSchemas.instanceFile, title: "thingform TemplateInstance manifest", body: TemplateSchemas.instance.json).pretty + "\n"))
         out.append((file: anyKindFile, json: anyKind().pretty + "\n"))
         return out
     }
@@ -45,7 +49,7 @@ public enum SchemaGenerator {
     }
 
     static func anyKind() -> JSON {
-        let body = SchemaNode.oneOf(Kind.allCases.map { .ref(fileName(of: $0)) }).json
+        let body = SchemaNode.oneOf(Kind.allCases.map { .ref(fileName(of: $0)) } + [.ref(TemplateSchemas.templateFile), .ref(TemplateSchemas.instanceFile)]).json
         return header(file: anyKindFile, title: "thingform manifest (any kind)", body: body)
     }
 

@@ -38,6 +38,7 @@ public enum MarkdownRenderer {
                 out.line("")
                 out.line("<details><summary><code>\(html(c.action.symbol)) \(html(c.address.description))</code> \(RenderSupport.verb(c))</summary>")
                 out.line("")
+                if let stamped = c.provenanceSentence { out.line(html(stamped.prefix(1).uppercased() + stamped.dropFirst()) + "."); out.line("") }
                 let lines = diffLines(c)
                 let fence = fenceFor(lines)
                 out.line(fence + "diff")

@@ -116,6 +116,7 @@ public enum TextRenderer {
     static func block(_ c: Change, _ p: Painter, _ out: inout PlanOutput) {
         out.line(p.paint("  # \(c.address) \(RenderSupport.verb(c))", Painter.bold))
         if let reason = c.reason, c.action == .replace || c.action == .update || c.action == .create { out.line("  # (\(reason))") }
+        if let stamped = c.provenanceSentence { out.line("  # (\(stamped))") }
         let headSym = headSymbol(c.action, p)
         switch c.action {
         case .publish, .unpublish:
@@ -139,7 +140,7 @@ public enum TextRenderer {
             for f in c.after?.fields ?? [] {
                 if f.name == "spec", let spec = f.value.fields {
                     for s in spec where !s.value.isNull { values.append((s.name, s.value)) }
-                } else if !f.value.isNull {
+                } else if !f.value.isNull && f.name != Provenance.key { // shown as the comment line above
                     values.append((f.name, f.value))
                 }
             }

@@ -123,6 +123,8 @@ enum StateSchema {
         migrator.registerMigration("v6-outbox") { db in try OutboxSchema.create(db) }
         // The OTA engine's tasks, records and reported versions: see FirmwareRuntimeSchema.
         migrator.registerMigration("v7-firmware") { db in try FirmwareRuntimeSchema.create(db) }
+        // Positions, fence states and fence alarms: see LocationRuntimeSchema.
+        migrator.registerMigration("v9-location") { db in try LocationRuntimeSchema.create(db) }
         return migrator
     }
 }

@@ -9,11 +9,11 @@ extension DeviceCommand {
         static let configuration = CommandConfiguration(
             abstract: "A device's trajectory: its positions in a window, oldest first, as text, JSON or GeoJSON.",
             discussion: """
-            Positions come from accepted property reports (GPS_ExtInfo, GPS_Info, or Wi-Fi / cell reports a location
-            table resolved). The window is --from to --to (each a duration back from now such as 7d, an RFC 3339 time, or
-            unix ms; default the 24 hours before now), at most 31 days. Positions whose estimated accuracy is worse than
-            --accuracy metres (default 60) are left out, and so are reports that could not be located and GPS fixes
-            marked invalid; GPS fixes have no estimate and are always drawn. --format geojson prints a FeatureCollection
+            Positions come from accepted property reports (GPS_ExtInfo, GPS_Info, or Wi-Fi / cell reports a location \
+            table resolved). The window is --from to --to (each a duration back from now such as 7d, an RFC 3339 time, or \
+            unix ms; default the 24 hours before now), at most 31 days. Positions whose estimated accuracy is worse than \
+            --accuracy metres (default 60) are left out, and so are reports that could not be located and GPS fixes \
+            marked invalid; GPS fixes have no estimate and are always drawn. --format geojson prints a FeatureCollection \
             (a LineString of the track, then one Point per position) that QGIS or geojson.io open as is.
             """
         )

@@ -130,9 +130,9 @@ struct FenceCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "The fence alarms `run` and `replay` stored, newest first.",
             discussion: """
-            One row per alarm, as the console's fence alarm list: time, product, device, alarm type (enter or leave) and
-            fence, with the space. --space and --fence take the metadata name (Space/NAME or NAME); a deleted fence's
-            alarms stay and can still be listed by its name. --since is a duration back from now (30m, 7d), an RFC 3339
+            One row per alarm, as the console's fence alarm list: time, product, device, alarm type (enter or leave) and \
+            fence, with the space. --space and --fence take the metadata name (Space/NAME or NAME); a deleted fence's \
+            alarms stay and can still be listed by its name. --since is a duration back from now (30m, 7d), an RFC 3339 \
             time or unix ms. At most --limit rows (default 100, up to 10000).
             """
         )

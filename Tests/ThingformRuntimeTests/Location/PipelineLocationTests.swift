@@ -245,4 +245,25 @@ final class PipelineLocationTests: XCTestCase {
         _ = try pipeline.handle([.message(message)])
         XCTAssertEqual(try alarms(store).map(\.alertType), ["enter"])
     }
+
+    /// A device bound to more fences than are tested one by one goes through the fence index:
+    /// ten circles of 300…3000 m round one centre, a position 889 m from it is inside eight.
+    func testADeviceBoundToManyFencesIsEvaluatedThroughTheIndex() throws {
+        var fences = ""
+        for k in 1...10 {
+            let shape = F.circle.replacingOccurrences(of: "radiusMeters: 1000", with: "radiusMeters: \(k * 300)")
+            fences += F.fence("ring\(k)", "圈\(k)", shape: shape, devices: "tracker/fence000", trigger: "enterOrLeave")
+        }
+        XCTAssertGreaterThan(10, FenceBook.directLimit)
+        let store = try F.store(fences: fences)
+        let pipeline = try MessagePipeline(store: store)
+        _ = try fix(pipeline, "fence000", F.north889)
+        let entered = try alarms(store).map(\.fence)
+        XCTAssertEqual(Set(entered), Set((3...10).map { "ring\($0)" }))
+        XCTAssertEqual(try alarms(store).map(\.alertType), Array(repeating: "enter", count: 8))
+        _ = try fix(pipeline, "fence000", F.north1112)   // leaves ring3 (900 m) only
+        XCTAssertEqual(try alarms(store).last?.fence, "ring3")
+        XCTAssertEqual(try alarms(store).last?.alertType, "leave")
+        XCTAssertEqual(try alarms(store).count, 9)
+    }
 }

@@ -184,12 +184,12 @@ for m in 0..<messages {
 
 func cpuSeconds() -> Double {
     var u = rusage()
-    getrusage(RUSAGE_SELF, &u)
+    getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &u)
     return Double(u.ru_utime.tv_sec) + Double(u.ru_utime.tv_usec) / 1e6 + Double(u.ru_stime.tv_sec) + Double(u.ru_stime.tv_usec) / 1e6
 }
 func peakMiB() -> Double {
     var u = rusage()
-    getrusage(RUSAGE_SELF, &u)
+    getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &u)
     return Double(u.ru_maxrss) / 1024
 }
 func measure(_ body: () throws -> Void) rethrows -> (wall: Double, cpu: Double) {

@@ -16,7 +16,7 @@ MQTT_PORT ?= 1883
 MQTTS_PORT ?= 8883
 HTTP_PORT ?= $(shell [ "$$(id -u)" -eq 0 ] && echo 80 || echo 8080)
 
-.PHONY: deps build plugin venv run test fuzz bench bench-forwarders bench-engines bench-plan bench-ota schemas clean
+.PHONY: deps build plugin venv run test fuzz bench bench-forwarders bench-engines bench-plan bench-ota bench-location schemas clean
 
 ## deps: install the system libraries that are missing (libyaml for the YAML reader, SQLite, OpenSSL headers).
 deps:
@@ -113,6 +113,17 @@ bench: bench-ota
 bench-ota: deps
 	cd Benchmarks && swift build -c release --product OTABenchmarks
 	Benchmarks/.build/release/OTABenchmarks --devices $(BENCH_OTA_DEVICES)
+
+## bench-location (part of bench): `replay` of BENCH_LOCATION_MESSAGES GPS_Info reports (default
+## 1,000,000) against BENCH_LOCATION_FENCES fences (default 10,000) with alarms stored, on a
+## file-backed SQLite state; prints messages/s, the alarms stored, the location engine alone and the
+## same replay without fences (where the time goes), and peak memory.
+BENCH_LOCATION_MESSAGES ?= 1000000
+BENCH_LOCATION_FENCES ?= 10000
+bench: bench-location
+bench-location: deps
+	cd Benchmarks && swift build -c release --product LocationBenchmarks
+	Benchmarks/.build/release/LocationBenchmarks --messages $(BENCH_LOCATION_MESSAGES) --fences $(BENCH_LOCATION_FENCES)
 
 ## bench-engines (part of bench): each engine's headline beside its peer on identical input, as a
 ## ratio measured in the same run (CPU time, median of rounds): ThingMessages' 20-property report

@@ -75,7 +75,7 @@ let package = Package(
         .target(name: "MosquittoAuthPlugin", dependencies: ["CMosquittoPlugin", "DeviceAuth"]),
         // The message pipeline shared by `run` and `replay`: thing-model checks, replies, shadows,
         // logs, device states, gateways, time service; runtime tables behind the state store.
-        .target(name: "ThingformRuntime", dependencies: ["ThingformModel", "ThingformState", "ThingMessages", "DeviceAuth", "RuleSQL",
+        .target(name: "ThingformRuntime", dependencies: ["ThingformModel", "ThingformState", "ThingMessages", "DeviceAuth", "RuleSQL", "Geofence",
                                                          .product(name: "Crypto", package: "swift-crypto")]),
         // The broker edge: mosquitto supervised by thingform, the libmosquitto client, `run`'s loop,
         // the HTTP endpoints (dynamic registration).

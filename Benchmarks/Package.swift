@@ -177,6 +177,22 @@ let package = Package(
             ],
             path: "Benchmarks/ForwarderBenchmarks"
         ),
+        // A plain program (one replay of the whole file is the measurement): 1,000,000 position
+        // reports against 10,000 fences through `Replay.run`, with the engine's and the rest of
+        // the pipeline's shares measured in the same run.
+        .executableTarget(
+            name: "LocationBenchmarks",
+            dependencies: [
+                .product(name: "ThingformRuntime", package: "thingform"),
+                .product(name: "ThingformState", package: "thingform"),
+                .product(name: "ThingformModel", package: "thingform"),
+                .product(name: "ThingformManifest", package: "thingform"),
+                .product(name: "ThingformPlan", package: "thingform"),
+                .product(name: "ThingformApply", package: "thingform"),
+                .product(name: "Geofence", package: "thingform"),
+            ],
+            path: "Benchmarks/LocationBenchmarks"
+        ),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -31,6 +31,7 @@ extension MessagePipeline {
             return result
         case .report:
             try store(check.accepted.properties, ref, at, tx)
+            try locate(check.accepted.properties, ref, at, &result, tx)
         case .reportInfo:
             if let info = check.accepted.info { try tx.setInfo(ref, info: JSON.object(info).compact, at: at) }
         case .controlReply:

@@ -43,6 +43,8 @@ public final class MessagePipeline {
     var ruleState = RuleRunState()
     /// Firmware upgrades: the HTTP edge's address and the state's firmware (OTA/).
     public var ota = OTAEdge()
+    /// Positions and fences: the resolver and the fence-state cache (Location/).
+    public var location = LocationRunState()
 
     /// A device's latest reported values: `values` is what ThingMessages checks against (handed
     /// over as it is, no copy per message); `stored` the text and change time of each.
@@ -117,6 +119,7 @@ public final class MessagePipeline {
         pendingCache = [:]
         ruleState.sequences = [:]
         expectedNewestReport = nil
+        location.dropCaches()
     }
 
     public func deviceConnected(productId: String, deviceName: String, clientId: String, atMillis: Int64) throws {

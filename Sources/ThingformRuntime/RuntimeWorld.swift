@@ -42,6 +42,8 @@ public final class RuntimeWorld {
     public let declaredBindings: [DeviceRef: DeviceRef]
     /// The rules (compiled) and forwarders.
     public let rules: RuleBook
+    /// The fences (prepared shapes, bindings, index).
+    public let fences: FenceBook
 
     public init(snapshot: Snapshot, registered: [RegisteredDevice], previous: RuntimeWorld? = nil) {
         serial = snapshot.serial
@@ -71,6 +73,7 @@ public final class RuntimeWorld {
         self.products = products
         productIds = ids
         rules = RuleBook(snapshot: snapshot, products: products.mapValues { (name: $0.name, instance: $0.instance) }, previous: previous?.rules)
+        fences = FenceBook.make(snapshot: snapshot, productIds: ids, previous: previous?.fences)
 
         var devices: [DeviceRef: Device] = [:]
         var manifestDevices: [String: [DeviceRef]] = [:]

@@ -43,7 +43,7 @@ public struct RuntimeVersion: Sendable, Equatable {
 }
 
 /// Reads and writes of the runtime tables inside one transaction.
-public protocol RuntimeTransaction: OutboxTransaction, FirmwareTransaction {
+public protocol RuntimeTransaction: OutboxTransaction, FirmwareTransaction, LocationTransaction {
     /// Where the runtime tables stand: another connection's commits (another process: the CLI,
     /// a second pipeline) move `external`; every runtime transaction of this store moves `local`.
     /// A caller whose own transaction was the only writer since it last looked sees `local + 1`.

@@ -125,6 +125,8 @@ enum StateSchema {
         migrator.registerMigration("v7-firmware") { db in try FirmwareRuntimeSchema.create(db) }
         // One property-history row per report instead of one per property: see RuntimeReportHistorySchema.
         migrator.registerMigration("v8-report-history") { db in try RuntimeReportHistorySchema.migrate(db) }
+        // Positions, fence states and fence alarms: see LocationRuntimeSchema.
+        migrator.registerMigration("v9-location") { db in try LocationRuntimeSchema.create(db) }
         // The runtime counters per minute, hour and day: see CounterSeriesSchema.
         migrator.registerMigration("v10-forwarding") { db in try CounterSeriesSchema.create(db) }
         return migrator

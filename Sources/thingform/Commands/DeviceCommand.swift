@@ -13,7 +13,7 @@ struct DeviceCommand: ParsableCommand {
         DEVICE is PRODUCT/DEVICENAME (the product's metadata name; reaches batch members and devices registered
         at runtime too) or Device/NAME (a Device manifest that declares one device).
         """,
-        subcommands: [List.self, Shadow.self, Logs.self, Control.self, Invoke.self]
+        subcommands: [List.self, Shadow.self, Logs.self, Control.self, Invoke.self, Track.self]
     )
 
     /// The state and its compiled world, opened once per command.

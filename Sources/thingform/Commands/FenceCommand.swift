@@ -3,6 +3,8 @@ import Foundation
 import Geofence
 import ThingformManifest
 import ThingformModel
+import ThingformRuntime
+import ThingformState
 import ThingformTest
 
 extension CheckFormat: ExpressibleByArgument {}
@@ -10,8 +12,8 @@ extension CheckFormat: ExpressibleByArgument {}
 struct FenceCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "fence",
-        abstract: "Try fence shapes before applying them.",
-        subcommands: [Test.self]
+        abstract: "Try fence shapes before applying them; list the alarms fences raised at run time.",
+        subcommands: [Test.self, Alarms.self]
     )
 
     struct Test: ParsableCommand {
@@ -122,5 +124,70 @@ struct FenceCommand: ParsableCommand {
             }
             return (out, lines)
         }
+    }
+
+    struct Alarms: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "The fence alarms `run` and `replay` stored, newest first.",
+            discussion: """
+            One row per alarm, as the console's fence alarm list: time, product, device, alarm type (enter or leave) and \
+            fence, with the space. --space and --fence take the metadata name (Space/NAME or NAME); a deleted fence's \
+            alarms stay and can still be listed by its name. --since is a duration back from now (30m, 7d), an RFC 3339 \
+            time or unix ms. At most --limit rows (default 100, up to 10000).
+            """
+        )
+        @Option(name: .long, help: "Only alarms of fences in this space (Space/NAME or NAME).") var space: String?
+        @Option(name: .long, help: "Only alarms of this fence (Fence/NAME or NAME).") var fence: String?
+        @Option(name: .long, help: "Only alarms at or after this time (7d, RFC 3339 or unix ms).") var since: String?
+        @Option(name: .long, help: "At most this many rows (1-10000).") var limit = 100
+        @Option(name: .long, help: "text or json.") var format: String = "text"
+        @OptionGroup var stateOptions: StateOptions
+
+        func run() throws {
+            func fail(_ code: LocationCode, _ message: String) -> CLIError { CLIError("Error: \(LocationError(code, message))") }
+            guard ["text", "json"].contains(format) else { throw fail(.badFormat, "--format must be text or json, found '\(format)'") }
+            guard (1...10_000).contains(limit) else { throw fail(.badLimit, "--limit must be 1 to 10000, found \(limit)") }
+            var query = FenceAlarmQuery(limit: limit)
+            if let since {
+                do { query.since = try Trajectory.time(since, "--since", nowMillis: LogWindow.nowMillis()) } catch let e as LocationError {
+                    throw CLIError("Error: \(e)")
+                }
+            }
+            query.space = space.map { Alarms.name($0, kind: "Space/") }
+            query.fence = fence.map { Alarms.name($0, kind: "Fence/") }
+            let ctx = try DeviceCommand.Context(stateOptions)
+            let book = ctx.world.fences
+            let rows = try ctx.store.runtimeRead { try $0.fenceAlarms(query) }
+            // A name that is neither in the state nor in any alarm is a typo, not an empty list.
+            if rows.isEmpty {
+                if let s = query.space, !book.spaces.contains(s) {
+                    throw fail(.unknownName, "Space/\(s) is not in the state and no alarm names it (spaces: \(Alarms.list(book.spaces)))")
+                }
+                if let f = query.fence, book.byName[f] == nil {
+                    throw fail(.unknownName, "Fence/\(f) is not in the state and no alarm names it (fences: \(Alarms.list(Set(book.byName.keys))))")
+                }
+            }
+            if format == "json" {
+                print(JSON.array(rows.map { a in
+                    .object([
+                        .init("alarmId", .number(String(a.alarmId))), .init("time", .string(LogWindow.format(a.alarmTime))),
+                        .init("alarmTime", .number(String(a.alarmTime))), .init("space", .string(a.space)), .init("spaceName", .string(a.spaceName)),
+                        .init("fence", .string(a.fence)), .init("fenceId", .int(a.fenceId)), .init("fenceName", .string(a.fenceName)),
+                        .init("productId", .string(a.device.productId)), .init("productName", .string(a.productName)),
+                        .init("deviceName", .string(a.device.deviceName)), .init("alertType", .string(a.alertType)),
+                        .init("longitude", .number("\(a.longitude)")), .init("latitude", .number("\(a.latitude)")),
+                    ])
+                }).pretty)
+                return
+            }
+            if rows.isEmpty { print("No fence alarms\(since.map { " since \($0)" } ?? "").") ; return }
+            DeviceCommand.printTable([["TIME", "PRODUCT", "DEVICE", "ALARM", "FENCE", "SPACE", "POSITION"]] + rows.map {
+                [LogWindow.format($0.alarmTime), $0.productName, $0.device.deviceName, $0.alertType, "\($0.fenceName) (Fence/\($0.fence))",
+                 "\($0.spaceName) (Space/\($0.space))", "\($0.longitude), \($0.latitude)"]
+            })
+        }
+
+        static func name(_ text: String, kind: String) -> String { text.hasPrefix(kind) ? String(text.dropFirst(kind.count)) : text }
+        static func list(_ names: Set<String>) -> String { names.isEmpty ? "none" : names.sorted().prefix(10).joined(separator: ", ") }
     }
 }

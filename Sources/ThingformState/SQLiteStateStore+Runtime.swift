@@ -136,6 +136,9 @@ extension SQLiteStateStore: RuntimeStore {
                 var removed = db.changesCount
                 try db.execute(sql: "DELETE FROM report_history WHERE at < ?", arguments: [nowMillis - history * day])
                 removed += db.changesCount
+                // Positions are property values too: the same retention (the console keeps a month).
+                try db.execute(sql: "DELETE FROM position_history WHERE at < ?", arguments: [nowMillis - history * day])
+                removed += db.changesCount
                 // Bookkeeping, not data: not counted.
                 try db.execute(sql: "DELETE FROM report_tokens WHERE at < ?", arguments: [nowMillis - RuntimeJournalSchema.tokenRetentionMillis])
                 return removed

@@ -31,6 +31,20 @@ final class LocationStoreTests: XCTestCase {
         })
     }
 
+    func testPruneRemovesPositionsOlderThanTheHistoryRetentionAndKeepsAlarms() throws {
+        let store = try SQLiteStateStore.inMemory()
+        let day: Int64 = 86_400_000, t0: Int64 = 1_700_000_000_000
+        try store.runtimeTransaction { tx in
+            try tx.appendPosition(PositionRecord(device: a, at: t0, locationType: "gps", longitude: 1, latitude: 2, accuracyMeters: nil, usable: true, detail: "{}"))
+            try tx.appendPosition(PositionRecord(device: a, at: t0 + 20 * day, locationType: "gps", longitude: 3, latitude: 4, accuracyMeters: nil, usable: true, detail: "{}"))
+            _ = try tx.appendFenceAlarm(alarm(a, fence: "danger", at: t0))
+        }
+        XCTAssertEqual(try store.prune(nowMillis: t0 + 29 * day), 0, "30 days by default")
+        XCTAssertEqual(try store.prune(nowMillis: t0 + 31 * day), 1)
+        XCTAssertEqual(try store.runtimeRead { try $0.positions(a, from: 0, to: .max) }.map(\.longitude), [3])
+        XCTAssertEqual(try store.runtimeRead { try $0.fenceAlarms(FenceAlarmQuery()) }.count, 1, "alarms are kept")
+    }
+
     func testFenceStatesAreKeptPerFenceAndDevice() throws {
         let store = try SQLiteStateStore.inMemory()
         try store.runtimeTransaction { tx in

@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "ThingformModel", targets: ["ThingformModel"]),
         .library(name: "ThingformManifest", targets: ["ThingformManifest"]),
         .library(name: "ThingformState", targets: ["ThingformState"]),
+        .library(name: "ThingformStatePostgres", targets: ["ThingformStatePostgres"]),
         .library(name: "ThingformPlan", targets: ["ThingformPlan"]),
         .library(name: "ThingformApply", targets: ["ThingformApply"]),
         .library(name: "ThingformDiff", targets: ["ThingformDiff"]),
@@ -99,6 +100,13 @@ let package = Package(
         .target(name: "ThingformManifest", dependencies: ["ThingformModel", "CYAML"]),
         // The state store: protocol, SQLite backend, lock, history.
         .target(name: "ThingformState", dependencies: ["ThingformModel", .product(name: "GRDB", package: "GRDB.swift")]),
+        // The PostgreSQL state store (postgres-nio) for teams and many runners, `--state` URLs
+        // choosing a backend, and `state migrate` between backends.
+        .target(name: "ThingformStatePostgres", dependencies: ["ThingformState", "ThingformModel",
+                                                               .product(name: "PostgresNIO", package: "postgres-nio"),
+                                                               .product(name: "NIOCore", package: "swift-nio"),
+                                                               .product(name: "NIOPosix", package: "swift-nio"),
+                                                               .product(name: "NIOSSL", package: "swift-nio-ssl")]),
         // Planner, plan file, renderers. Pure: works on a Snapshot value.
         .target(name: "ThingformPlan", dependencies: ["ThingformModel", "ThingformState"]),
         // Two manifest trees compared without state (`thingform diff`), each thing-model and topic
@@ -126,6 +134,7 @@ let package = Package(
             "ThingformModel", "ThingformManifest", "ThingformState", "ThingformPlan", "ThingformApply",
             "RuleSQL", "Geofence", "CAM", "ThingMessages", "ThingformTest", "ThingformConnectivity",
             "DeviceAuth", "ThingformRuntime", "ThingformBroker", "ThingformForwarders", "ThingformDiff",
+            "ThingformStatePostgres",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // One seeded generator for every property test and fuzzer.

@@ -35,6 +35,9 @@ struct Apply: ParsableCommand {
     @Flag(name: .long, help: "Allow an apply that deletes every resource in the state, or that reads no manifest (E-PLN-04 otherwise).")
     var allowDestroyAll = false
 
+    @Option(name: .long, help: ArgumentHelp("How long to wait for another apply's lock (e.g. 60s, 2m; default 0: fail at once with E-STA-01).", valueName: "duration"))
+    var lockTimeout: LockTimeout = LockTimeout(seconds: 0)
+
     @OptionGroup var rootOption: RootOption
     @OptionGroup var stateOptions: StateOptions
     @OptionGroup var output: OutputOptions
@@ -65,12 +68,16 @@ struct Apply: ParsableCommand {
                 throw ExitCode(1)
             }
         }
-        let store = try stateOptions.open()
+        let store = try stateOptions.openAny()
         do {
             var applier = Applier()
+            applier.lockTimeout = lockTimeout.seconds
             let preflight = ApplyPreflight(skipConnectivity: skipConnectivityCheck)
             applier.preflight = { plan, snapshot in preflight.checkBlocking(plan, snapshot: snapshot) }
             let clock = PhaseClock()
+            if plan.changes.contains(where: { $0.address.kind == .firmware && ($0.action == .create || $0.action == .replace) }) {
+                try PostgresStateSupport.refuse(stateOptions.path, needing: "the firmware artefact store (a folder beside a SQLite state)")
+            }
             try FirmwareUploads.stage(plan, statePath: stateOptions.path)
             let result = try applier.apply(plan, to: store)
             clock.lap("apply \(plan.changes.count) changes")

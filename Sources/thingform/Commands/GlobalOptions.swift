@@ -3,10 +3,11 @@ import Foundation
 import ThingformModel
 import ThingformPlan
 import ThingformState
+import ThingformStatePostgres
 
 /// Options every command that touches the state store takes.
 struct StateOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("Path of the SQLite state store.", valueName: "path"))
+    @Option(name: .long, help: ArgumentHelp("Path of the SQLite state store, or a postgres://user@host:port/db?sslmode=... URL (password from PGPASSWORD or ~/.pgpass).", valueName: "path|url"))
     var state: String?
 
     /// `--state`, else $THINGFORM_STATE, else `.thingform/state.db`.
@@ -19,6 +20,7 @@ struct StateOptions: ParsableArguments {
     /// For commands that only read (state list/show/history, plan): a state file without write
     /// access is opened read-only instead of failing with E-STA-03.
     func openForReading() throws -> SQLiteStateStore {
+        try PostgresStateSupport.refuse(path)
         guard FileManager.default.fileExists(atPath: path), access(path, W_OK) != 0 else { return try open() }
         do { return try SQLiteStateStore.openForReading(path: path) } catch let e as StateError {
             throw CLIError(e.description)
@@ -26,7 +28,17 @@ struct StateOptions: ParsableArguments {
     }
 
     func open() throws -> SQLiteStateStore {
+        try PostgresStateSupport.refuse(path)
         do { return try SQLiteStateStore(path: path) } catch let e as StateError {
+            throw CLIError(e.description)
+        }
+    }
+
+    /// The store of either backend, for the commands that need only the StateStore protocol
+    /// (plan, apply, state, force-unlock, review, batch download).
+    func openAny(forReading: Bool = false) throws -> any StateStore {
+        guard PostgresStateURL.isPostgres(path) else { return forReading ? try openForReading() : try open() }
+        do { return try StateLocation(path).open() } catch let e as StateError { throw CLIError(e.description) } catch let e as StateURLError {
             throw CLIError(e.description)
         }
     }

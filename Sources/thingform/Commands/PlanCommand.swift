@@ -69,7 +69,7 @@ enum Planning {
             snapshot = .empty
             return Plan(lineage: "", serial: 0, changes: [], diagnostics: diagnostics.sorted, unchanged: 0)
         }
-        let store = try state.openForReading()
+        let store = try state.openAny(forReading: true)
         do { snapshot = try store.snapshot() } catch let e as StateError { throw CLIError(e.description) }
         clock.lap("snapshot of \(snapshot.resources.count) resources")
         let secrets = SecretReader()

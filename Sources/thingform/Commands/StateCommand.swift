@@ -69,7 +69,7 @@ struct StateCommand: ParsableCommand {
         @OptionGroup var stateOptions: StateOptions
 
         func run() throws {
-            let store = try stateOptions.openForReading()
+            let store = try stateOptions.openAny(forReading: true)
             let entries: [HistoryEntry]
             do { entries = try store.history() } catch let e as StateError { throw CLIError("Error: \(e)") }
             if entries.isEmpty { print("No applies yet.") }
@@ -80,7 +80,7 @@ struct StateCommand: ParsableCommand {
     }
 
     static func snapshot(_ options: StateOptions) throws -> Snapshot {
-        do { return try options.openForReading().snapshot() } catch let e as StateError { throw CLIError("Error: \(e)") }
+        do { return try options.openAny(forReading: true).snapshot() } catch let e as StateError { throw CLIError("Error: \(e)") }
     }
 }
 
@@ -98,7 +98,7 @@ struct ForceUnlock: ParsableCommand {
     @OptionGroup var stateOptions: StateOptions
 
     func run() throws {
-        let store = try stateOptions.open()
+        let store = try stateOptions.openAny()
         do {
             if !force, let held = try store.currentLock(), lockID == nil || lockID == held.id, held.holderIsAliveHere {
                 throw CLIError("Error: E-STA-05 the lock \(held.id) is held by \(held.holder), pid \(held.pid) (\(held.operation), since \(held.createdAt)), "

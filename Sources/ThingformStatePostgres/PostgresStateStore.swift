@@ -214,7 +214,7 @@ public final class PostgresStateStore: StateStore {
                 try session.query("SELECT pg_advisory_unlock($1)", [.int(Self.applyLockKey)])
                 heldLockID = nil
             } else if let backend = row.heldBy {
-                try session.query("SELECT pg_terminate_backend($1::integer)", [.int(backend)])
+                try session.query("SELECT pg_terminate_backend($1::integer, 5000)", [.int(backend)])
             }
             return row.info
         }

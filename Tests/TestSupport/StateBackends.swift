@@ -44,6 +44,7 @@ public enum StateBackends {
 
     public struct Failure: Error, CustomStringConvertible {
         public let description: String
+        public init(description: String) { self.description = description }
     }
 
     public static func make(_ name: String) throws -> StateBackend {

@@ -132,4 +132,42 @@ final class PostgresStateCommandTests: XCTestCase {
         XCTAssertTrue(pw.stderr.contains("E-STA-06"), pw.stderr)
         XCTAssertFalse(pw.all.contains("hunter2"), pw.all)
     }
+
+    // MARK: - state migrate
+
+    func testMigrateMovesTheExampleDeploymentToPostgresAndBackRowByRowAndRefusesANonEmptyTarget() throws {
+        let cli = try CLIRunner()
+        defer { cli.remove() }
+        let manifests = CLIRunner.packageRoot.appendingPathComponent("manifests").path
+        let applied = try cli.run(["apply", manifests, "--auto-approve", "--skip-connectivity-check", "--state", "s.db"])
+        XCTAssertEqual(applied.status, 0, applied.all)
+        let backend = try StateBackends.make("postgres")
+        let env = backend.environment
+
+        let moved = try cli.run(["state", "migrate", "--from", "s.db", "--to", backend.location], environment: env)
+        XCTAssertEqual(moved.status, 0, moved.all)
+        XCTAssertTrue(moved.stdout.contains("every row compared equal"), moved.stdout)
+        // Compared again here, independently of the command: every table, every row.
+        let source = try SQLiteStateStore(path: cli.path("s.db"))
+        let sourceRows = try source.dump()
+        let target = try XCTUnwrap(try backend.makeStore() as? StateDumping)
+        XCTAssertEqual(sourceRows.differences(from: try target.dump()), [])
+        XCTAssertEqual(try target.dump(), sourceRows)
+        XCTAssertGreaterThan(sourceRows.count("resources"), 20)
+        XCTAssertGreaterThan(sourceRows.secretCount, 10)
+        XCTAssertGreaterThan(sourceRows.count("batches"), 0)
+        XCTAssertEqual(try target.snapshot().lineage, try source.snapshot().lineage, "the copy keeps the lineage: saved plans still apply")
+        XCTAssertEqual(try cli.run(["plan", manifests, "--detailed-exitcode", "--state", backend.location], environment: env).status, 0,
+                       "no changes against the copy")
+
+        let again = try cli.run(["state", "migrate", "--from", "s.db", "--to", backend.location], environment: env)
+        XCTAssertEqual(again.status, 1)
+        XCTAssertTrue(again.stderr.contains("E-STA-09") && again.stderr.contains("not empty"), again.stderr)
+        XCTAssertEqual(try target.dump(), sourceRows, "nothing written")
+
+        let back = try cli.run(["state", "migrate", "--from", backend.location, "--to", "back.db"], environment: env)
+        XCTAssertEqual(back.status, 0, back.all)
+        XCTAssertEqual(try SQLiteStateStore(path: cli.path("back.db")).dump(), sourceRows)
+        XCTAssertEqual(try cli.run(["state", "migrate", "--from", "missing.db", "--to", "x.db"]).status, 1)
+    }
 }

@@ -334,3 +334,36 @@ final class StateStoreContractTests: XCTestCase {
         }
     }
 }
+
+extension StateStoreContractTests {
+    /// What `state migrate` relies on: every row read out of one store loads into an empty one of
+    /// either backend and reads back equal; a changed row is named by table and key.
+    func testADumpLoadsIntoAnEmptyStoreOfEitherBackendAndReadsBackEqual() throws {
+        try StateBackends.each { backend in
+            let store = try XCTUnwrap(try backend.makeStore(identity: "alice@box") as? StateDumping)
+            let product = resource(.product, "lamp", id: "P1", secrets: ["productSecret": "s1"])
+            let batch = NewBatch(record: BatchRecord(name: "line", id: 1, instance: "pub", product: "lamp", productId: "P1", burnMethod: "none",
+                                                     state: "done", devices: 2, retained: 2, createdAt: "2025-01-01T00:00:00Z"),
+                                 devices: [BatchDevice(name: "d1", secret: "k1"), BatchDevice(name: "d2", secret: "k2")],
+                                 output: Array("csv\u{0}bytes".utf8), autoNameNext: 3)
+            _ = try store.write(StateWrite(upserts: [product], batches: [batch], summary: .init(added: 1),
+                                           licenceRuns: ["Device/x": [LicenceUseRun(instance: "pub", pool: "device.freeTest", lot: 0, owner: "Device/x", first: 0, count: 2, consumed: false)]],
+                                           releases: ["lamp": ProductRelease(state: .developing, via: nil, lastReview: nil)]),
+                                expectedSerial: 0, operation: "apply")
+            try store.addDevice(product: "lamp", name: "api-1")
+            let dump = try store.dump()
+            XCTAssertFalse(dump.isEmpty)
+            XCTAssertEqual(dump.secretCount, 3)
+            for name in StateBackends.names {
+                let target = try XCTUnwrap(try StateBackends.make(name).makeStore() as? StateDumping)
+                XCTAssertTrue(try target.dump().isEmpty)
+                try target.load(dump)
+                XCTAssertEqual(try target.dump(), dump, "\(backend.name) -> \(name)")
+                XCTAssertThrowsError(try target.load(dump), "a non-empty store is refused")
+            }
+            var changed = dump
+            changed.rows["resources"]![0][5] = .text(#"{"productSecret":"other"}"#)
+            XCTAssertEqual(dump.differences(from: changed), ["resources Product/lamp: secrets differ"])
+        }
+    }
+}

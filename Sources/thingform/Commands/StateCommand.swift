@@ -1,12 +1,13 @@
 import ArgumentParser
 import ThingformModel
 import ThingformState
+import ThingformStatePostgres
 
 struct StateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "state",
-        abstract: "Read the state store.",
-        subcommands: [List.self, Show.self, History.self]
+        abstract: "Read the state store, or move it to another backend.",
+        subcommands: [List.self, Show.self, History.self, Migrate.self]
     )
 
     struct List: ParsableCommand {

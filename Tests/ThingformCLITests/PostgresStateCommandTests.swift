@@ -126,7 +126,7 @@ final class PostgresStateCommandTests: XCTestCase {
         defer { cli.remove() }
         let run = try cli.run(["run", "--state", "postgres://ci@127.0.0.1:1/x?sslmode=disable"])
         XCTAssertEqual(run.status, 1)
-        XCTAssertTrue(run.stderr.contains("E-STA-08") && run.stderr.contains("runtime's tables"), run.stderr)
+        XCTAssertTrue(run.stderr.contains("E-STA-07") && run.stderr.contains("runtime's tables"), run.stderr)
         let pw = try cli.run(["state", "list", "--state", "postgres://ci:hunter2@127.0.0.1:1/x"])
         XCTAssertEqual(pw.status, 1)
         XCTAssertTrue(pw.stderr.contains("E-STA-06"), pw.stderr)
@@ -162,7 +162,7 @@ final class PostgresStateCommandTests: XCTestCase {
 
         let again = try cli.run(["state", "migrate", "--from", "s.db", "--to", backend.location], environment: env)
         XCTAssertEqual(again.status, 1)
-        XCTAssertTrue(again.stderr.contains("E-STA-09") && again.stderr.contains("not empty"), again.stderr)
+        XCTAssertTrue(again.stderr.contains("E-STA-08") && again.stderr.contains("not empty"), again.stderr)
         XCTAssertEqual(try target.dump(), sourceRows, "nothing written")
 
         let back = try cli.run(["state", "migrate", "--from", backend.location, "--to", "back.db"], environment: env)

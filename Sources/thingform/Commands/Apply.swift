@@ -15,7 +15,8 @@ struct Apply: ParsableCommand {
         exactly that plan: it plans again from the manifests the plan names and refuses the file (E-PLN-05)
         unless the result is the same plan, or if the state changed since (stale plan). A single file
         that is not *.yaml or *.yml is always read as a plan (E-PLN-01 if it is not one). One apply at a time:
-        a second one fails at once naming the holder of the lock. A plan of more than \(PlanDetail.summaryThreshold) changes is
+        a second one fails at once naming the holder of the lock
+        (or waits for it up to --lock-timeout). A plan of more than \(PlanDetail.summaryThreshold) changes is
         printed in its summary form (see plan --help); --verbose prints every change.
         """
     )

@@ -2,9 +2,9 @@ import ArgumentParser
 import ThingformStatePostgres
 
 /// What a PostgreSQL state does not hold yet: the runtime's tables (device states, shadows, logs,
-/// the outbox, firmware progress). Commands that need them refuse a postgres:// state (E-STA-08).
+/// the outbox, firmware progress). Commands that need them refuse a postgres:// state (E-STA-07).
 enum PostgresStateSupport {
-    static let code = "E-STA-08"
+    static let code = "E-STA-07"
 
     static func refuse(_ state: String, needing what: String = "the runtime's tables (device states, shadows, logs, outbox, firmware progress)") throws {
         guard PostgresStateURL.isPostgres(state) else { return }

@@ -11,13 +11,13 @@ extension StateCommand {
         static let configuration = CommandConfiguration(
             abstract: "Copy a state to another store (SQLite file or postgres:// URL), then compare every row.",
             discussion: """
-            The target must be new or empty (E-STA-09 otherwise); the copy keeps the lineage and serial, so plans
+            The target must be new or empty (E-STA-08 otherwise); the copy keeps the lineage and serial, so plans
             saved against the source apply to the target. The apply lock is not copied. The runtime's tables
             (device states, shadows, logs, outbox, firmware progress) are not copied. Take the source's lock
             first if other runners may apply meanwhile: the copy reads one consistent snapshot.
             """
         )
-        static let code = "E-STA-09"
+        static let code = "E-STA-08"
 
         @Option(name: .long, help: ArgumentHelp("The state to copy: a SQLite file or a postgres:// URL.", valueName: "path|url"))
         var from: String

@@ -165,3 +165,10 @@ schemas: deps
 
 clean:
 	rm -rf .build .thingform Benchmarks/.build $(VENV) $(BENCH_VENV)
+
+## bench-state (part of bench): the no-change plan and the full apply of the 10,000-product spine
+## on a PostgreSQL state (a server of its own on loopback) beside the same on SQLite, in one run of
+## PlanBenchmarks (target: the no-change plan on PostgreSQL under 2.5 s).
+bench: bench-state
+bench-state: deps
+	cd Benchmarks && Support/with-postgres.sh swift package --disable-sandbox benchmark --target PlanBenchmarks --filter '.*20-feature.*'

@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "ThingformModel", targets: ["ThingformModel"]),
         .library(name: "ThingformManifest", targets: ["ThingformManifest"]),
         .library(name: "ThingformState", targets: ["ThingformState"]),
+        .library(name: "ThingformStatePostgres", targets: ["ThingformStatePostgres"]),
         .library(name: "ThingformPlan", targets: ["ThingformPlan"]),
         .library(name: "ThingformApply", targets: ["ThingformApply"]),
         .library(name: "ThingformDiff", targets: ["ThingformDiff"]),
@@ -99,6 +100,13 @@ let package = Package(
         .target(name: "ThingformManifest", dependencies: ["ThingformModel", "CYAML"]),
         // The state store: protocol, SQLite backend, lock, history.
         .target(name: "ThingformState", dependencies: ["ThingformModel", .product(name: "GRDB", package: "GRDB.swift")]),
+        // The PostgreSQL state store (postgres-nio) for teams and many runners, `--state` URLs
+        // choosing a backend, and `state migrate` between backends.
+        .target(name: "ThingformStatePostgres", dependencies: ["ThingformState", "ThingformModel",
+                                                               .product(name: "PostgresNIO", package: "postgres-nio"),
+                                                               .product(name: "NIOCore", package: "swift-nio"),
+                                                               .product(name: "NIOPosix", package: "swift-nio"),
+                                                               .product(name: "NIOSSL", package: "swift-nio-ssl")]),
         // Planner, plan file, renderers. Pure: works on a Snapshot value.
         .target(name: "ThingformPlan", dependencies: ["ThingformModel", "ThingformState"]),
         // Two manifest trees compared without state (`thingform diff`), each thing-model and topic
@@ -126,8 +134,12 @@ let package = Package(
             "ThingformModel", "ThingformManifest", "ThingformState", "ThingformPlan", "ThingformApply",
             "RuleSQL", "Geofence", "CAM", "ThingMessages", "ThingformTest", "ThingformConnectivity",
             "DeviceAuth", "ThingformRuntime", "ThingformBroker", "ThingformForwarders", "ThingformDiff",
+            "ThingformStatePostgres",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
+        // Test servers started by the tests themselves (PostgreSQL in a scratch folder), and the
+        // state backends the state and plan/apply suites run on.
+        .target(name: "TestSupport", dependencies: ["ThingformState", "ThingformStatePostgres"], path: "Tests/TestSupport"),
         // One seeded generator for every property test and fuzzer.
         .target(name: "SeededRandom", path: "Tests/SeededRandom"),
         .testTarget(name: "ThingformTestTests", dependencies: ["ThingformTest", "ThingformManifest"]),
@@ -137,10 +149,10 @@ let package = Package(
         .testTarget(name: "ThingMessagesTests", dependencies: ["ThingMessages", "SeededRandom", "ThingformManifest"]),
         .testTarget(name: "ThingformModelTests", dependencies: ["ThingformModel", "SeededRandom", "ThingformManifest"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ThingformManifestTests", dependencies: ["ThingformManifest"]),
-        .testTarget(name: "ThingformStateTests", dependencies: ["ThingformState"]),
+        .testTarget(name: "ThingformStateTests", dependencies: ["ThingformState", "ThingformStatePostgres", "TestSupport"]),
         .testTarget(name: "ThingformPlanTests", dependencies: ["ThingformPlan", "SeededRandom", "ThingformManifest", "ThingformFixtures"]),
         .testTarget(name: "ThingformDiffTests", dependencies: ["ThingformDiff", "ThingformManifest"]),
-        .testTarget(name: "ThingformApplyTests", dependencies: ["ThingformApply", "ThingformManifest", .product(name: "Crypto", package: "swift-crypto")]),
+        .testTarget(name: "ThingformApplyTests", dependencies: ["ThingformApply", "ThingformManifest", "TestSupport", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "ThingformConnectivityTests", dependencies: [
             "ThingformConnectivity", "ThingformManifest", "ThingformApply", "ThingformState",
             .product(name: "NIOCore", package: "swift-nio"),
@@ -154,13 +166,13 @@ let package = Package(
         .testTarget(name: "ThingformBrokerTests", dependencies: ["ThingformBroker", "ThingformRuntime", "ThingformState", "CMosquitto", "DeviceAuth",
                                                                  "ThingformManifest", "ThingformApply", "ThingformPlan"],
                     exclude: ["Fixtures"]),
-        .testTarget(name: "ThingformForwardersTests", dependencies: ["ThingformForwarders", "ThingformRuntime", "ThingformState", "ThingformModel",
+        .testTarget(name: "ThingformForwardersTests", dependencies: ["ThingformForwarders", "ThingformRuntime", "ThingformState", "ThingformModel", "TestSupport",
                                                                      .product(name: "Crypto", package: "swift-crypto"),
                                                                      .product(name: "NIOCore", package: "swift-nio"),
                                                                      .product(name: "NIOPosix", package: "swift-nio"),
                                                                      .product(name: "Hummingbird", package: "hummingbird")]),
         .testTarget(name: "ThingformCLITests", dependencies: [
-            "ThingformModel", "ThingformState", "ThingformFixtures", .product(name: "Crypto", package: "swift-crypto"),
+            "ThingformModel", "ThingformState", "ThingformFixtures", "TestSupport", .product(name: "Crypto", package: "swift-crypto"),
         ]),
     ],
     swiftLanguageModes: [.v5]

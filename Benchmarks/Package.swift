@@ -20,6 +20,7 @@ let package = Package(
                 .product(name: "ThingformModel", package: "thingform"),
                 .product(name: "ThingformManifest", package: "thingform"),
                 .product(name: "ThingformState", package: "thingform"),
+                .product(name: "ThingformStatePostgres", package: "thingform"),
                 .product(name: "ThingformPlan", package: "thingform"),
                 .product(name: "ThingformApply", package: "thingform"),
                 .product(name: "ThingformFixtures", package: "thingform"),

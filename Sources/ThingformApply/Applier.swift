@@ -42,6 +42,8 @@ public struct Applier {
     public var operation = "apply"
     /// Called after the lock is taken and before the write (tests use it to hold the lock).
     public var afterLock: (() -> Void)?
+    /// How long to wait for another holder's lock (`apply --lock-timeout`); 0 fails fast.
+    public var lockTimeout: TimeInterval = 0
     /// Checks with the outside world (network, the runner's secrets), run under the lock against the
     /// snapshot the plan was made for, before the write; an error refuses the apply.
     public var preflight: ((Plan, Snapshot) -> [Diagnostic])?
@@ -58,7 +60,7 @@ public struct Applier {
     public func apply<G: RandomNumberGenerator>(_ plan: Plan, to store: StateStore, generator: inout G) throws -> Result {
         guard !plan.hasErrors else { throw Failure.planHasErrors(plan.errors) }
         let lock: LockInfo
-        do { lock = try store.lock(operation: operation) } catch let e as StateError { throw Failure.state(e) }
+        do { lock = try store.lock(operation: operation, waiting: lockTimeout) } catch let e as StateError { throw Failure.state(e) }
         defer { try? store.unlock(lock) }
         afterLock?()
         do {

@@ -3,15 +3,15 @@ import Foundation
 /// The `resources.secrets` column: a JSON object of strings. Decoding runs once per resource on
 /// every snapshot (10,000 products = 10,000 objects), so the common shape — no escapes — is
 /// scanned by hand and anything else falls back to `JSONSerialization`.
-enum SecretsCoding {
-    static func encode(_ secrets: [String: String]) throws -> String {
+public enum SecretsCoding {
+    public static func encode(_ secrets: [String: String]) throws -> String {
         if secrets.isEmpty { return "{}" }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return String(decoding: try encoder.encode(secrets), as: UTF8.self)
     }
 
-    static func decode(_ text: String) throws -> [String: String] {
+    public static func decode(_ text: String) throws -> [String: String] {
         if text == "{}" { return [:] }
         var text = text
         if let fast = text.withUTF8(scanPlain) { return fast }

@@ -6,6 +6,7 @@ import ThingformManifest
 import ThingformModel
 import ThingformPlan
 import ThingformState
+import ThingformStatePostgres
 
 /// Plan and apply figures for two deployments:
 /// - the spine: 10,000 products, each with a 20-feature thing model (20,001 YAML documents).
@@ -28,8 +29,10 @@ let benchmarks: @Sendable () -> Void = {
     )
     Benchmark.teardown = { try? FileManager.default.removeItem(atPath: root) }
 
-    /// A no-change plan and a plan + apply from empty over the manifests `write` makes (once).
-    func planAndApply(_ label: String, folder: String, expectedAdds: Int?, write: @escaping @Sendable (String) throws -> Void) {
+    /// A no-change plan and a plan + apply from empty over the manifests `write` makes (once), on
+    /// `backend` (SQLite files by default; PostgreSQL databases beside them under `make bench`).
+    func planAndApply(_ label: String, folder: String, expectedAdds: Int?, backend: BenchBackend = .sqlite(root),
+                      write: @escaping @Sendable (String) throws -> Void) {
         let manifests = root + "/" + folder
         func prepare() {
             if !FileManager.default.fileExists(atPath: manifests + "/instance.yaml") { try! write(manifests) }
@@ -39,38 +42,45 @@ let benchmarks: @Sendable () -> Void = {
             precondition(!loaded.diagnostics.hasErrors, "fixture invalid: \(loaded.diagnostics.errors.prefix(3))")
             return Planner().plan(desired: loaded.desired, snapshot: try! store.snapshot())
         }
-        let state = root + "/\(folder)-nochange.db"
+        let state = "\(folder)-nochange"
+        let suffix = backend.suffix
 
-        Benchmark("plan: no changes, \(label)", configuration: .init(setup: {
+        Benchmark("plan: no changes, \(label)\(suffix)", configuration: .init(setup: {
             prepare()
-            if !FileManager.default.fileExists(atPath: state) {
-                let store = try! SQLiteStateStore(path: state)
+            let store = try! backend.open(state)
+            if try! store.snapshot().serial == 0 {
                 _ = try! Applier().apply(plan(store), to: store)
             }
         })) { benchmark in
-            let store = try! SQLiteStateStore(path: state)
+            let store = try! backend.open(state)
             benchmark.startMeasurement()
             let p = plan(store)
             benchmark.stopMeasurement()
             precondition(!p.hasChanges && !p.hasErrors, "expected no changes, got \(p.changes.count)")
         }
 
-        Benchmark("apply: from empty, \(label)", configuration: .init(setup: { prepare() })) { benchmark in
+        Benchmark("apply: from empty, \(label)\(suffix)", configuration: .init(setup: { prepare() })) { benchmark in
             for i in benchmark.scaledIterations {
-                let path = root + "/\(folder)-apply-\(i)-\(UInt64.random(in: 0...UInt64.max)).db"
-                let store = try! SQLiteStateStore(path: path)
+                let path = "\(folder)-apply-\(i)-\(UInt64.random(in: 0...UInt64.max))"
+                let store = try! backend.open(path)
                 benchmark.startMeasurement()
                 let p = plan(store)
                 let result = try! Applier().apply(p, to: store)
                 benchmark.stopMeasurement()
                 if let expectedAdds { precondition(result.summary.added == expectedAdds) }
-                try? FileManager.default.removeItem(atPath: path)
+                backend.remove(path)
             }
         }
     }
 
     planAndApply("\(products) products x 20-feature thing models", folder: "spine", expectedAdds: products * 2 + 1) {
         try ScaleFixture.write(products: products, features: 20, to: $0)
+    }
+    // The same spine on PostgreSQL (loopback), when `make bench` started a server for it.
+    if let pg = BenchBackend.postgresFromEnvironment() {
+        planAndApply("\(products) products x 20-feature thing models", folder: "spine", expectedAdds: products * 2 + 1, backend: pg) {
+            try ScaleFixture.write(products: products, features: 20, to: $0)
+        }
     }
     planAndApply("1,000 products, 100,000 devices, 5,000 rules, 1,000 fences", folder: "deployment", expectedAdds: nil) {
         try DeploymentFixture.write(to: $0)
@@ -141,5 +151,56 @@ func hostileInputBenchmarks(root: String) {
         _ = ManifestLoader.load(text: text, file: "policy.yaml", into: &d)
         benchmark.stopMeasurement()
         precondition(d.errors.contains { $0.code == "E-MAN-01" })
+    }
+}
+
+/// Where a benchmark's states live: SQLite files in the scratch folder, or databases on the
+/// PostgreSQL server `make bench` starts (BENCH_PG_PORT, BENCH_PG_PASSWORD), one per state name.
+enum BenchBackend: Sendable {
+    case sqlite(String)
+    case postgres(port: Int, password: String)
+
+    static func postgresFromEnvironment() -> BenchBackend? {
+        let env = ProcessInfo.processInfo.environment
+        guard let port = env["BENCH_PG_PORT"].flatMap(Int.init), let password = env["BENCH_PG_PASSWORD"] else { return nil }
+        return .postgres(port: port, password: password)
+    }
+
+    var suffix: String {
+        if case .postgres = self { return " (PostgreSQL)" }
+        return ""
+    }
+
+    func open(_ name: String) throws -> StateStore {
+        switch self {
+        case .sqlite(let root): return try SQLiteStateStore(path: root + "/" + name + ".db")
+        case let .postgres(port, password):
+            let database = name.lowercased().replacingOccurrences(of: "-", with: "_")
+            psql(port, password, "SELECT 'CREATE DATABASE \(database)' WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = '\(database)') \\gexec")
+            return try PostgresStateStore(url: try PostgresStateURL(parsing: "postgres://thingform@127.0.0.1:\(port)/\(database)?sslmode=disable"),
+                                          password: password)
+        }
+    }
+
+    func remove(_ name: String) {
+        switch self {
+        case .sqlite(let root): try? FileManager.default.removeItem(atPath: root + "/" + name + ".db")
+        case let .postgres(port, password):
+            psql(port, password, "DROP DATABASE IF EXISTS \(name.lowercased().replacingOccurrences(of: "-", with: "_")) WITH (FORCE)")
+        }
+    }
+
+    private func psql(_ port: Int, _ password: String, _ sql: String) {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/psql")
+        p.arguments = ["-X", "-q", "-h", "127.0.0.1", "-p", String(port), "-U", "thingform", "-d", "postgres", "-v", "ON_ERROR_STOP=1"]
+        p.environment = ["PGPASSWORD": password]
+        let input = Pipe()
+        p.standardInput = input
+        try! p.run()
+        input.fileHandleForWriting.write(Data((sql + "\n").utf8))
+        try? input.fileHandleForWriting.close()
+        p.waitUntilExit()
+        precondition(p.terminationStatus == 0, "psql failed: \(sql)")
     }
 }

@@ -15,7 +15,8 @@ struct Apply: ParsableCommand {
         exactly that plan: it plans again from the manifests the plan names and refuses the file (E-PLN-05)
         unless the result is the same plan, or if the state changed since (stale plan). A single file
         that is not *.yaml or *.yml is always read as a plan (E-PLN-01 if it is not one). One apply at a time:
-        a second one fails at once naming the holder of the lock. A plan of more than \(PlanDetail.summaryThreshold) changes is
+        a second one fails at once naming the holder of the lock
+        (or waits for it up to --lock-timeout). A plan of more than \(PlanDetail.summaryThreshold) changes is
         printed in its summary form (see plan --help); --verbose prints every change.
         """
     )
@@ -36,6 +37,8 @@ struct Apply: ParsableCommand {
     var allowDestroyAll = false
 
     @OptionGroup var targetOption: TargetOption
+    @Option(name: .long, help: ArgumentHelp("How long to wait for another apply's lock (e.g. 60s, 2m; default 0: fail at once with E-STA-01).", valueName: "duration"))
+    var lockTimeout: LockTimeout = LockTimeout(seconds: 0)
 
     @OptionGroup var rootOption: RootOption
     @OptionGroup var stateOptions: StateOptions
@@ -69,17 +72,21 @@ struct Apply: ParsableCommand {
             }
         }
         // Apply writes: a missing state is created here, after the confirmation, never before.
-        let store = try stateOptions.open()
+        let store = try stateOptions.openAny()
         if plan.lineage.isEmpty && plan.serial == 0 {
             // Planned against no state: it applies to the store just created, and only while that
             // is still empty (serial 0); anything else is stale (E-STA-02) as usual.
-            plan.lineage = store.lineage
+            do { plan.lineage = try store.snapshot().lineage } catch let e as StateError { throw CLIError(e.description) }
         }
         do {
             var applier = Applier()
+            applier.lockTimeout = lockTimeout.seconds
             let preflight = ApplyPreflight(skipConnectivity: skipConnectivityCheck)
             applier.preflight = { plan, snapshot in preflight.checkBlocking(plan, snapshot: snapshot) }
             let clock = PhaseClock()
+            if plan.changes.contains(where: { $0.address.kind == .firmware && ($0.action == .create || $0.action == .replace) }) {
+                try PostgresStateSupport.refuse(stateOptions.path, needing: "the firmware artefact store (a folder beside a SQLite state)")
+            }
             try FirmwareUploads.stage(plan, statePath: stateOptions.path)
             let result = try applier.apply(plan, to: store)
             clock.lap("apply \(plan.changes.count) changes")

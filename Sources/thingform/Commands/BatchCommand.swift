@@ -28,7 +28,7 @@ struct BatchCommand: ParsableCommand {
             guard let address = Address(parsing: batch), address.kind == .deviceBatch else {
                 throw CLIError("Error: \(StateCode.notAnAddress) '\(batch)' is not a batch address; use DeviceBatch/NAME")
             }
-            let store = try stateOptions.openForReading()
+            let store = try stateOptions.openAny(forReading: true)
             let snapshot: Snapshot
             let bytes: [UInt8]?
             do {

@@ -3,10 +3,11 @@ import Foundation
 import ThingformModel
 import ThingformPlan
 import ThingformState
+import ThingformStatePostgres
 
 /// Options every command that touches the state store takes.
 struct StateOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("Path of the SQLite state store.", valueName: "path"))
+    @Option(name: .long, help: ArgumentHelp("Path of the SQLite state store, or a postgres://user@host:port/db?sslmode=... URL (password from PGPASSWORD or ~/.pgpass).", valueName: "path|url"))
     var state: String?
 
     /// `--state`, else $THINGFORM_STATE, else `.thingform/state.db`.
@@ -23,6 +24,7 @@ struct StateOptions: ParsableArguments {
     /// store; a missing one is E-STA-06 naming the path. A file without write access is opened
     /// read-only instead of failing with E-STA-03.
     func openForReading() throws -> SQLiteStateStore {
+        try PostgresStateSupport.refuse(path)
         guard let store = try open(.readExisting) else { throw CLIError("Error: \(StateMissing(path: path, origin: resolved.origin))") }
         return store
     }
@@ -35,10 +37,27 @@ struct StateOptions: ParsableArguments {
     /// The store as `mode` asks (nil: `.readOrEmpty` and there is none yet).
     func open(_ mode: StateOpenMode) throws -> SQLiteStateStore? {
         let (path, origin, _) = resolved
+        try PostgresStateSupport.refuse(path)
         do { return try SQLiteStateStore.opening(path: path, mode: mode, origin: origin) } catch let e as StateError {
             throw CLIError(e.description)
         } catch let e as StateMissing {
             throw CLIError("Error: \(e)")
+        }
+    }
+
+    /// The store of either backend, for the commands that need only the StateStore protocol
+    /// (plan, apply, state, force-unlock, review, batch download).
+    func openAny(forReading: Bool = false) throws -> any StateStore {
+        guard PostgresStateURL.isPostgres(path) else { return forReading ? try openForReading() : try open() }
+        return try openAny(.readWrite)!
+    }
+
+    /// Either backend as `mode` asks. On PostgreSQL the database must exist; its schema is
+    /// created on first use whatever the mode (see the README's PostgreSQL state store).
+    func openAny(_ mode: StateOpenMode) throws -> (any StateStore)? {
+        guard PostgresStateURL.isPostgres(path) else { return try open(mode) }
+        do { return try StateLocation(path).open() } catch let e as StateError { throw CLIError(e.description) } catch let e as StateURLError {
+            throw CLIError(e.description)
         }
     }
 }

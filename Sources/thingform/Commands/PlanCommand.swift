@@ -84,7 +84,7 @@ enum Planning {
             snapshot = .empty
             return Plan(lineage: "", serial: 0, changes: [], diagnostics: diagnostics.sorted, unchanged: 0)
         }
-        if let store = try state.open(stateMode) {
+        if let store = try state.openAny(stateMode) {
             do { snapshot = try store.snapshot() } catch let e as StateError { throw CLIError(e.description) }
         } else {
             // No state yet (a new deployment): an empty one, read only; nothing is created.

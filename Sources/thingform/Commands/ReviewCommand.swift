@@ -45,7 +45,7 @@ struct ReviewCommand: ParsableCommand {
         guard let address = Address(parsing: product), address.kind == .product else {
             throw CLIError("Error: '\(product)' is not a product address; use Product/NAME")
         }
-        let store = try options.open()
+        let store = try options.openAny()
         do {
             let r = try ReleaseReviewer().decide(decision, product: address.name, in: store)
             switch decision {

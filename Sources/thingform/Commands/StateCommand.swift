@@ -1,12 +1,13 @@
 import ArgumentParser
 import ThingformModel
 import ThingformState
+import ThingformStatePostgres
 
 struct StateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "state",
-        abstract: "Read the state store.",
-        subcommands: [List.self, Show.self, History.self]
+        abstract: "Read the state store, or move it to another backend.",
+        subcommands: [List.self, Show.self, History.self, Migrate.self]
     )
 
     struct List: ParsableCommand {
@@ -69,7 +70,7 @@ struct StateCommand: ParsableCommand {
         @OptionGroup var stateOptions: StateOptions
 
         func run() throws {
-            let store = try stateOptions.openForReading()
+            let store = try stateOptions.openAny(forReading: true)
             let entries: [HistoryEntry]
             do { entries = try store.history() } catch let e as StateError { throw CLIError("Error: \(e)") }
             if entries.isEmpty { print("No applies yet.") }
@@ -80,7 +81,7 @@ struct StateCommand: ParsableCommand {
     }
 
     static func snapshot(_ options: StateOptions) throws -> Snapshot {
-        do { return try options.openForReading().snapshot() } catch let e as StateError { throw CLIError("Error: \(e)") }
+        do { return try options.openAny(forReading: true).snapshot() } catch let e as StateError { throw CLIError("Error: \(e)") }
     }
 }
 
@@ -99,7 +100,7 @@ struct ForceUnlock: ParsableCommand {
 
     func run() throws {
         // Never creates a state: there is no lock to remove in one that does not exist (E-STA-06).
-        let store = try stateOptions.openForReading()
+        let store = try stateOptions.openAny(forReading: true)
         do {
             if !force, let held = try store.currentLock(), lockID == nil || lockID == held.id, held.holderIsAliveHere {
                 throw CLIError("Error: E-STA-05 the lock \(held.id) is held by \(held.holder), pid \(held.pid) (\(held.operation), since \(held.createdAt)), "

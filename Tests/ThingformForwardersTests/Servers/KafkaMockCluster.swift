@@ -1,3 +1,4 @@
+import TestSupport
 import CRdKafka
 import Foundation
 import ThingformModel

@@ -1,3 +1,4 @@
+import TestSupport
 import Foundation
 import ThingformModel
 import ThingformRuntime
@@ -36,5 +37,12 @@ enum SinkFixtures {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("thingform-\(name)-\(UUID().uuidString.prefix(8))")
         try! FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         return url
+    }
+}
+
+extension PostgresServer {
+    /// The `sql` settings of a Forwarder pointing at this server.
+    func settings(database: String = "iot") -> JSON {
+        SinkFixtures.sqlSettings(port: port, database: database, username: Self.user)
     }
 }

@@ -1,15 +1,16 @@
 import Foundation
 
 /// Runs a program to completion for a test server's setup, start and stop, capturing its output.
-enum Command {
-    struct Failure: Error, CustomStringConvertible {
-        let description: String
+public enum Command {
+    public struct Failure: Error, CustomStringConvertible {
+        public let description: String
+        public init(description: String) { self.description = description }
     }
 
     /// Spawned directly, output to a file: Foundation's Process notices an exit only when every
     /// inheritor of its monitoring socket is gone, so a daemon (`pg_ctl start`) would hang it.
     @discardableResult
-    static func run(_ executable: String, _ arguments: [String], environment: [String: String] = [:], timeout: TimeInterval = 60) throws -> String {
+    public static func run(_ executable: String, _ arguments: [String], environment: [String: String] = [:], timeout: TimeInterval = 60) throws -> String {
         let outPath = FileManager.default.temporaryDirectory.appendingPathComponent("thingform-cmd-\(UUID().uuidString)").path
         defer { unlink(outPath) }
         var actions = posix_spawn_file_actions_t()
@@ -45,7 +46,7 @@ enum Command {
     }
 
     /// Starts a server in the background (output to /dev/null; it logs to its own file).
-    static func spawn(_ executable: String, _ arguments: [String]) throws -> pid_t {
+    public static func spawn(_ executable: String, _ arguments: [String]) throws -> pid_t {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -59,7 +60,7 @@ enum Command {
     }
 
     /// Sends `signal` and reaps the process (waiting at most 30 s, then SIGKILL).
-    static func terminate(_ pid: pid_t, signal: Int32) {
+    public static func terminate(_ pid: pid_t, signal: Int32) {
         kill(pid, signal)
         var status: Int32 = 0
         let deadline = Date().addingTimeInterval(30)
@@ -70,12 +71,12 @@ enum Command {
     }
 
     /// `arguments` as `user` when running as root (servers that refuse root), else as is.
-    static func asUser(_ user: String, _ executable: String, _ arguments: [String]) -> (String, [String]) {
+    public static func asUser(_ user: String, _ executable: String, _ arguments: [String]) -> (String, [String]) {
         getuid() == 0 ? ("/usr/sbin/runuser", ["-u", user, "--", executable] + arguments) : (executable, arguments)
     }
 
     /// A TCP port on 127.0.0.1 that nothing listens on right now.
-    static func freePort() -> Int {
+    public static func freePort() -> Int {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(fd) }
         var addr = sockaddr_in()

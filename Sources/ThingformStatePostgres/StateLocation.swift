@@ -1,0 +1,30 @@
+import Foundation
+import ThingformState
+
+/// Where `--state` (or `THINGFORM_STATE`) says the state lives: a `postgres://` or
+/// `postgresql://` URL is a PostgreSQL state, anything else a SQLite file path.
+public enum StateLocation: Sendable, Equatable {
+    case sqlite(path: String)
+    case postgres(PostgresStateURL)
+
+    /// Throws `StateURLError` (E-STA-09) for a PostgreSQL URL that cannot be used as given.
+    public init(_ text: String) throws {
+        self = PostgresStateURL.isPostgres(text) ? .postgres(try PostgresStateURL(parsing: text)) : .sqlite(path: text)
+    }
+
+    /// What messages call it (a URL without password).
+    public var label: String {
+        switch self {
+        case .sqlite(let path): return path
+        case .postgres(let url): return url.redacted
+        }
+    }
+
+    /// Opens (creating or migrating) the store.
+    public func open(environment: StateEnvironment = .system) throws -> any StateStore {
+        switch self {
+        case .sqlite(let path): return try SQLiteStateStore(path: path, environment: environment)
+        case .postgres(let url): return try PostgresStateStore(url: url, environment: environment)
+        }
+    }
+}

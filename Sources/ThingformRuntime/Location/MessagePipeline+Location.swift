@@ -69,9 +69,7 @@ extension MessagePipeline {
         let payload = alarm.payload(alarmId: String(id), spaceName: fence.spaceName, fenceName: fence.displayName, productName: productName)
         let message = InboundMessage(topic: Self.fenceAlarmTopic(ref), payload: Array(payload.utf8), clientId: nil, qos: 0, receivedAtMillis: alarm.alarmTime)
         var routed = PipelineResult(outcome: .accepted, kind: "fence_alarm", device: ref)
-        try runRules(message, &routed, tx)
-        // The rule engine counts what it is handed as a device uplink; an alarm is not one.
-        ruleState.counters[CounterKey("upstream", productId: ref.productId), default: 1] -= 1
+        try runRules(message, &routed, tx, countsAsUplink: false)
         result.ruleMatches += routed.ruleMatches
     }
 

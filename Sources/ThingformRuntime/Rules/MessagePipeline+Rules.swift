@@ -16,11 +16,15 @@ struct RuleRunState {
 }
 
 extension MessagePipeline {
-    func runRules(_ m: InboundMessage, _ result: inout PipelineResult, _ tx: RuntimeTransaction) throws {
+    /// `countsAsUplink`: false for what the platform itself raises (a fence alarm), which is
+    /// routed to rules but is no device's upstream message.
+    func runRules(_ m: InboundMessage, _ result: inout PipelineResult, _ tx: RuntimeTransaction, countsAsUplink: Bool = true) throws {
         guard let ref = result.device else { return }
         // Every counter also goes to the bucket of the message's minute (stats --by).
         let minute = m.receivedAtMillis / 60_000
-        ruleState.counters[CounterKey("upstream", productId: ref.productId, minute: minute), default: 0] += 1
+        if countsAsUplink {
+            ruleState.counters[CounterKey("upstream", productId: ref.productId, minute: minute), default: 0] += 1
+        }
         if !result.outbound.isEmpty {
             ruleState.counters[CounterKey("downstream", productId: ref.productId, minute: minute), default: 0] += Int64(result.outbound.count)
         }

@@ -133,6 +133,38 @@ final class PostgresStateCommandTests: XCTestCase {
         XCTAssertFalse(pw.all.contains("hunter2"), pw.all)
     }
 
+    // MARK: - Commands that only read
+
+    func testCommandsThatOnlyReadCreateNoSchemaPlanWithNewStateWorksAndApplyCreatesIt() throws {
+        let cli = try CLIRunner()
+        defer { cli.remove() }
+        let backend = try StateBackends.make("postgres")
+        let env = backend.environment, state = backend.location
+        let server = try PostgresServer.shared.get()
+        let database = String(backend.label.split(separator: "/").last!)
+        let schemata = "SELECT count(*) FROM information_schema.schemata WHERE schema_name = 'thingform'"
+        try ScaleFixture.write(products: 1, features: 3, to: cli.path("small"))
+
+        for args in [["state", "list"], ["state", "show", "Product/p0"], ["state", "history"], ["force-unlock", "--force"],
+                     ["batch", "download", "DeviceBatch/b1"], ["plan", "small"]] {
+            let r = try cli.run(args + ["--state", state], environment: env)
+            XCTAssertEqual(r.status, 1, "\(args): \(r.all)")
+            XCTAssertTrue(r.stderr.contains("E-STA-06") && r.stderr.contains(backend.label) && r.stderr.contains("--state"), "\(args): \(r.stderr)")
+            XCTAssertFalse(r.all.contains(PostgresServer.password), r.all)
+            XCTAssertEqual(try server.psql(schemata, database: database), "0", "\(args) created the schema")
+        }
+        let planned = try cli.run(["plan", "small", "--new-state", "--detailed-exitcode", "--state", state], environment: env)
+        XCTAssertEqual(planned.status, 2, planned.all)
+        XCTAssertTrue(planned.all.contains("W-STA-01") && planned.stdout.contains("to add"), planned.all)
+        XCTAssertEqual(try server.psql(schemata, database: database), "0", "plan --new-state created the schema")
+
+        let applied = try cli.run(["apply", "small", "--auto-approve", "--state", state], environment: env)
+        XCTAssertEqual(applied.status, 0, applied.all)
+        XCTAssertEqual(try server.psql(schemata, database: database), "1")
+        XCTAssertEqual(try cli.run(["state", "list", "--state", state], environment: env).status, 0)
+        XCTAssertEqual(try cli.run(["plan", "small", "--detailed-exitcode", "--state", state], environment: env).status, 0)
+    }
+
     // MARK: - state migrate
 
     func testMigrateMovesTheExampleDeploymentToPostgresAndBackRowByRowAndRefusesANonEmptyTarget() throws {

@@ -31,7 +31,8 @@ extension StateCommand {
             }
             guard source.label != target.label else { throw CLIError("Error: \(Self.code) the source and the target are the same state (\(source.label))") }
             do {
-                guard let from = try source.open() as? StateDumping, let to = try target.open() as? StateDumping else {
+                // The source is only read: a PostgreSQL source without a state is E-STA-06, not created.
+                guard let from = try source.open(.readExisting, origin: "--from") as? StateDumping, let to = try target.open() as? StateDumping else {
                     throw CLIError("Error: \(Self.code) this backend cannot be migrated")
                 }
                 let dump = try from.dump()
@@ -50,7 +51,7 @@ extension StateCommand {
                 print("Copied \(source.label) to \(target.label): \(dump.count("resources")) resources, \(dump.secretCount) secrets, "
                       + "\(dump.count("history")) history rows, \(dump.count("devices")) devices, \(dump.count("batches")) batches, "
                       + "\(dump.count("licence_use")) licence rows, \(dump.count("product_release")) release rows; every row compared equal.")
-            } catch let e as StateError { throw CLIError("Error: \(e)") }
+            } catch let e as StateError { throw CLIError("Error: \(e)") } catch let e as StateMissing { throw CLIError("Error: \(e)") }
         }
 
         static func location(_ text: String) throws -> StateLocation {

@@ -202,4 +202,29 @@ final class PostgresStateCommandTests: XCTestCase {
         XCTAssertEqual(try SQLiteStateStore(path: cli.path("back.db")).dump(), sourceRows)
         XCTAssertEqual(try cli.run(["state", "migrate", "--from", "missing.db", "--to", "x.db"]).status, 1)
     }
+
+    func testMigrateNamesTheRuntimeTablesWithRowsItDidNotCopy() throws {
+        let cli = try CLIRunner()
+        defer { cli.remove() }
+        try ScaleFixture.write(products: 1, features: 3, to: cli.path("small"))
+        XCTAssertEqual(try cli.run(["apply", "small", "--auto-approve", "--state", "s.db"]).status, 0)
+        let first = try StateBackends.make("postgres")
+        let clean = try cli.run(["state", "migrate", "--from", "s.db", "--to", first.location], environment: first.environment)
+        XCTAssertEqual(clean.status, 0, clean.all)
+        XCTAssertFalse(clean.stdout.contains("device_logs"), clean.stdout)
+
+        // The source ran devices: its logs are not copied, and the output says so.
+        let source = try SQLiteStateStore(path: cli.path("s.db"))
+        try source.runtimeTransaction { tx in
+            for at in [Int64(1_000), 2_000] {
+                try tx.appendLog(DeviceLogRecord(device: DeviceRef("p0", "d1"), kind: .content, at: at, topic: "/p0/d1/up", direction: "up", payload: "{}"))
+            }
+        }
+        let second = try StateBackends.make("postgres")
+        let moved = try cli.run(["state", "migrate", "--from", "s.db", "--to", second.location], environment: second.environment)
+        XCTAssertEqual(moved.status, 0, moved.all)
+        XCTAssertTrue(moved.stdout.contains("every row compared equal"), moved.stdout)
+        XCTAssertTrue(moved.stdout.contains("Not copied") && moved.stdout.contains("device_logs (2 rows)"), moved.stdout)
+        XCTAssertEqual(try source.uncopiedRowCounts().first { $0.table == "device_logs" }?.rows, 2)
+    }
 }

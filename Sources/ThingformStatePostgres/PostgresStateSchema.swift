@@ -96,6 +96,13 @@ enum PostgresStateSchema {
             """),
     ]
 
+    /// Whether the database holds a thingform state: its `schema_migrations` table (made in the
+    /// same transaction as every table of the first migration). Reads the catalogue only.
+    static func exists(_ session: PostgresSession) throws -> Bool {
+        !(try session.query("SELECT 1 FROM pg_catalog.pg_tables WHERE schemaname = $1 AND tablename = 'schema_migrations'",
+                            [.text(schema)]).isEmpty)
+    }
+
     /// Creates or upgrades the schema under the migration lock, in one transaction, and returns
     /// the lineage. Two runners opening a new database together: the second waits for the first.
     static func migrate(_ session: PostgresSession, newLineage: () -> String) throws -> String {

@@ -35,11 +35,47 @@ public final class PostgresStateStore: StateStore {
     /// Connects (password from `PGPASSWORD` or `.pgpass` unless given), creating or upgrading the
     /// schema under an advisory lock. Throws `StateError.unavailable` when the server cannot be
     /// reached or its schema is a newer thingform's.
-    public init(url: PostgresStateURL, password: String? = nil, environment: StateEnvironment = .system) throws {
+    public convenience init(url: PostgresStateURL, password: String? = nil, environment: StateEnvironment = .system) throws {
+        try self.init(url: url, session: try Self.connect(url, password: password), environment: environment)
+    }
+
+    /// Opens the state as `mode` asks, as `SQLiteStateStore.opening` does for a file: `.readWrite`
+    /// creates the `thingform` schema when the database has none; `.readExisting` throws
+    /// `StateMissing` (naming the URL without password, and `origin`) and `.readOrEmpty` returns
+    /// nil for such a database, and neither creates anything in it. An existing older schema is
+    /// upgraded whatever the mode, as a SQLite file is.
+    public static func opening(url: PostgresStateURL, mode: StateOpenMode, origin: String = "the URL given", password: String? = nil,
+                               environment: StateEnvironment = .system) throws -> PostgresStateStore? {
+        let session = try connect(url, password: password)
+        if mode != .readWrite {
+            let exists: Bool
+            do { exists = try PostgresStateSchema.exists(session) } catch {
+                throw StateError.unavailable(message(error, url: url.redacted, what: "open"))
+            }
+            if !exists {
+                if mode == .readOrEmpty { return nil }
+                throw StateMissing(path: url.redacted, origin: origin, hint: missingHint)
+            }
+        }
+        return try PostgresStateStore(url: url, session: session, environment: environment)
+    }
+
+    /// What E-STA-06 advises for a database without the thingform schema.
+    static let missingHint = "The database exists but holds no thingform state (no `thingform` schema); check the URL. "
+        + "For a new deployment, `thingform apply` creates it (and `thingform plan --new-state` plans against an empty state); "
+        + "`thingform state migrate` copies an existing SQLite state into it"
+
+    static func connect(_ url: PostgresStateURL, password: String?) throws -> PostgresSession {
+        do { return try PostgresSession(url, password: password ?? url.password()) } catch {
+            throw StateError.unavailable(message(error, url: url.redacted, what: "open"))
+        }
+    }
+
+    private init(url: PostgresStateURL, session: PostgresSession, environment: StateEnvironment) throws {
         self.url = url
         self.environment = environment
+        self.session = session
         do {
-            session = try PostgresSession(url, password: password ?? url.password())
             lineage = try PostgresStateSchema.migrate(session, newLineage: environment.newID)
         } catch let e as StateError {
             throw e

@@ -20,6 +20,15 @@ public enum StateLocation: Sendable, Equatable {
         }
     }
 
+    /// Opens the store as `mode` asks (nil: `.readOrEmpty` and there is none yet); a store that
+    /// does not exist is `StateMissing` for `.readExisting` and created only for `.readWrite`.
+    public func open(_ mode: StateOpenMode, origin: String, environment: StateEnvironment = .system) throws -> (any StateStore)? {
+        switch self {
+        case .sqlite(let path): return try SQLiteStateStore.opening(path: path, mode: mode, origin: origin, environment: environment)
+        case .postgres(let url): return try PostgresStateStore.opening(url: url, mode: mode, origin: origin, environment: environment)
+        }
+    }
+
     /// Opens (creating or migrating) the store.
     public func open(environment: StateEnvironment = .system) throws -> any StateStore {
         switch self {

@@ -133,6 +133,38 @@ final class PostgresStateCommandTests: XCTestCase {
         XCTAssertFalse(pw.all.contains("hunter2"), pw.all)
     }
 
+    // MARK: - Commands that only read
+
+    func testCommandsThatOnlyReadCreateNoSchemaPlanWithNewStateWorksAndApplyCreatesIt() throws {
+        let cli = try CLIRunner()
+        defer { cli.remove() }
+        let backend = try StateBackends.make("postgres")
+        let env = backend.environment, state = backend.location
+        let server = try PostgresServer.shared.get()
+        let database = String(backend.label.split(separator: "/").last!)
+        let schemata = "SELECT count(*) FROM information_schema.schemata WHERE schema_name = 'thingform'"
+        try ScaleFixture.write(products: 1, features: 3, to: cli.path("small"))
+
+        for args in [["state", "list"], ["state", "show", "Product/p0"], ["state", "history"], ["force-unlock", "--force"],
+                     ["batch", "download", "DeviceBatch/b1"], ["plan", "small"]] {
+            let r = try cli.run(args + ["--state", state], environment: env)
+            XCTAssertEqual(r.status, 1, "\(args): \(r.all)")
+            XCTAssertTrue(r.stderr.contains("E-STA-06") && r.stderr.contains(backend.label) && r.stderr.contains("--state"), "\(args): \(r.stderr)")
+            XCTAssertFalse(r.all.contains(PostgresServer.password), r.all)
+            XCTAssertEqual(try server.psql(schemata, database: database), "0", "\(args) created the schema")
+        }
+        let planned = try cli.run(["plan", "small", "--new-state", "--detailed-exitcode", "--state", state], environment: env)
+        XCTAssertEqual(planned.status, 2, planned.all)
+        XCTAssertTrue(planned.all.contains("W-STA-01") && planned.stdout.contains("to add"), planned.all)
+        XCTAssertEqual(try server.psql(schemata, database: database), "0", "plan --new-state created the schema")
+
+        let applied = try cli.run(["apply", "small", "--auto-approve", "--state", state], environment: env)
+        XCTAssertEqual(applied.status, 0, applied.all)
+        XCTAssertEqual(try server.psql(schemata, database: database), "1")
+        XCTAssertEqual(try cli.run(["state", "list", "--state", state], environment: env).status, 0)
+        XCTAssertEqual(try cli.run(["plan", "small", "--detailed-exitcode", "--state", state], environment: env).status, 0)
+    }
+
     // MARK: - state migrate
 
     func testMigrateMovesTheExampleDeploymentToPostgresAndBackRowByRowAndRefusesANonEmptyTarget() throws {
@@ -169,5 +201,30 @@ final class PostgresStateCommandTests: XCTestCase {
         XCTAssertEqual(back.status, 0, back.all)
         XCTAssertEqual(try SQLiteStateStore(path: cli.path("back.db")).dump(), sourceRows)
         XCTAssertEqual(try cli.run(["state", "migrate", "--from", "missing.db", "--to", "x.db"]).status, 1)
+    }
+
+    func testMigrateNamesTheRuntimeTablesWithRowsItDidNotCopy() throws {
+        let cli = try CLIRunner()
+        defer { cli.remove() }
+        try ScaleFixture.write(products: 1, features: 3, to: cli.path("small"))
+        XCTAssertEqual(try cli.run(["apply", "small", "--auto-approve", "--state", "s.db"]).status, 0)
+        let first = try StateBackends.make("postgres")
+        let clean = try cli.run(["state", "migrate", "--from", "s.db", "--to", first.location], environment: first.environment)
+        XCTAssertEqual(clean.status, 0, clean.all)
+        XCTAssertFalse(clean.stdout.contains("device_logs"), clean.stdout)
+
+        // The source ran devices: its logs are not copied, and the output says so.
+        let source = try SQLiteStateStore(path: cli.path("s.db"))
+        try source.runtimeTransaction { tx in
+            for at in [Int64(1_000), 2_000] {
+                try tx.appendLog(DeviceLogRecord(device: DeviceRef("p0", "d1"), kind: .content, at: at, topic: "/p0/d1/up", direction: "up", payload: "{}"))
+            }
+        }
+        let second = try StateBackends.make("postgres")
+        let moved = try cli.run(["state", "migrate", "--from", "s.db", "--to", second.location], environment: second.environment)
+        XCTAssertEqual(moved.status, 0, moved.all)
+        XCTAssertTrue(moved.stdout.contains("every row compared equal"), moved.stdout)
+        XCTAssertTrue(moved.stdout.contains("Not copied") && moved.stdout.contains("device_logs (2 rows)"), moved.stdout)
+        XCTAssertEqual(try source.uncopiedRowCounts().first { $0.table == "device_logs" }?.rows, 2)
     }
 }

@@ -103,6 +103,27 @@ final class PostgresStateStoreTests: XCTestCase {
         }
     }
 
+    func testOnlyReadWriteCreatesTheSchemaReadingAnEmptyDatabaseCreatesNothing() throws {
+        let db = try server().createDatabase()
+        let schemata = "SELECT count(*) FROM information_schema.schemata WHERE schema_name = 'thingform'"
+        XCTAssertThrowsError(try PostgresStateStore.opening(url: try url(db), mode: .readExisting, origin: "--state", password: PostgresServer.password)) { error in
+            guard let missing = error as? StateMissing else { return XCTFail("\(error)") }
+            XCTAssertEqual(missing.path, try? url(db).redacted)
+            let text = "\(missing)"
+            XCTAssertTrue(text.hasPrefix("E-STA-06 ") && text.contains("(from --state)") && text.contains("no `thingform` schema"), text)
+            XCTAssertFalse(text.contains(PostgresServer.password), text)
+        }
+        XCTAssertNil(try PostgresStateStore.opening(url: try url(db), mode: .readOrEmpty, password: PostgresServer.password))
+        XCTAssertEqual(try server().psql(schemata, database: db), "0", "reading created nothing")
+
+        let created = try XCTUnwrap(try PostgresStateStore.opening(url: try url(db), mode: .readWrite, password: PostgresServer.password))
+        XCTAssertEqual(try server().psql(schemata, database: db), "1")
+        for mode in [StateOpenMode.readExisting, .readOrEmpty] {
+            let read = try XCTUnwrap(try PostgresStateStore.opening(url: try url(db), mode: mode, password: PostgresServer.password))
+            XCTAssertEqual(read.lineage, created.lineage, "\(mode) opens the existing state")
+        }
+    }
+
     // MARK: - Lock
 
     func testAHolderWhoseConnectionDiesReleasesTheLockAndItsRowIsReplaced() throws {

@@ -46,18 +46,23 @@ struct StateOptions: ParsableArguments {
     }
 
     /// The store of either backend, for the commands that need only the StateStore protocol
-    /// (plan, apply, state, force-unlock, review, batch download).
+    /// (plan, apply, state, force-unlock, review, batch download): reading never creates one.
     func openAny(forReading: Bool = false) throws -> any StateStore {
-        guard PostgresStateURL.isPostgres(path) else { return forReading ? try openForReading() : try open() }
-        return try openAny(.readWrite)!
+        guard let store = try openAny(forReading ? .readExisting : .readWrite) else {
+            throw CLIError("Error: \(StateMissing(path: path, origin: resolved.origin))")
+        }
+        return store
     }
 
-    /// Either backend as `mode` asks. On PostgreSQL the database must exist; its schema is
-    /// created on first use whatever the mode (see the README's PostgreSQL state store).
+    /// Either backend as `mode` asks (nil: `.readOrEmpty` and there is none yet). On PostgreSQL
+    /// the database must exist; only `.readWrite` creates the `thingform` schema in it (see the
+    /// README's PostgreSQL state store).
     func openAny(_ mode: StateOpenMode) throws -> (any StateStore)? {
         guard PostgresStateURL.isPostgres(path) else { return try open(mode) }
-        do { return try StateLocation(path).open() } catch let e as StateError { throw CLIError(e.description) } catch let e as StateURLError {
+        do { return try StateLocation(path).open(mode, origin: resolved.origin) } catch let e as StateError { throw CLIError(e.description) } catch let e as StateURLError {
             throw CLIError(e.description)
+        } catch let e as StateMissing {
+            throw CLIError("Error: \(e)")
         }
     }
 }

@@ -13,7 +13,8 @@ extension StateCommand {
             discussion: """
             The target must be new or empty (E-STA-08 otherwise); the copy keeps the lineage and serial, so plans
             saved against the source apply to the target. The apply lock is not copied. The runtime's tables
-            (device states, shadows, logs, outbox, firmware progress) are not copied. Take the source's lock
+            (device states, shadows, logs, outbox, firmware progress) are not copied; the output names those
+            of the source that hold rows. Take the source's lock
             first if other runners may apply meanwhile: the copy reads one consistent snapshot.
             """
         )
@@ -31,7 +32,8 @@ extension StateCommand {
             }
             guard source.label != target.label else { throw CLIError("Error: \(Self.code) the source and the target are the same state (\(source.label))") }
             do {
-                guard let from = try source.open() as? StateDumping, let to = try target.open() as? StateDumping else {
+                // The source is only read: a PostgreSQL source without a state is E-STA-06, not created.
+                guard let from = try source.open(.readExisting, origin: "--from") as? StateDumping, let to = try target.open() as? StateDumping else {
                     throw CLIError("Error: \(Self.code) this backend cannot be migrated")
                 }
                 let dump = try from.dump()
@@ -50,7 +52,17 @@ extension StateCommand {
                 print("Copied \(source.label) to \(target.label): \(dump.count("resources")) resources, \(dump.secretCount) secrets, "
                       + "\(dump.count("history")) history rows, \(dump.count("devices")) devices, \(dump.count("batches")) batches, "
                       + "\(dump.count("licence_use")) licence rows, \(dump.count("product_release")) release rows; every row compared equal.")
-            } catch let e as StateError { throw CLIError("Error: \(e)") }
+                if let file = from as? SQLiteStateStore, let note = Self.uncopiedNote(try file.uncopiedRowCounts()) { print(note) }
+            } catch let e as StateError { throw CLIError("Error: \(e)") } catch let e as StateMissing { throw CLIError("Error: \(e)") }
+        }
+
+        /// Says which of the source's runtime tables held rows that were left behind (nil: none),
+        /// so that a copy is never taken for the whole of a state that ran devices.
+        static func uncopiedNote(_ counts: [(table: String, rows: Int)]) -> String? {
+            guard !counts.isEmpty else { return nil }
+            return "Not copied (state migrate copies the declared state; a PostgreSQL state does not hold the runtime's tables yet): "
+                + counts.map { "\($0.table) (\($0.rows) row\($0.rows == 1 ? "" : "s"))" }.joined(separator: ", ")
+                + ". Keep the source file if you need them (device logs, shadows, outbox, history)."
         }
 
         static func location(_ text: String) throws -> StateLocation {
